@@ -1,0 +1,3 @@
+from soulmate_core.cli import main
+
+raise SystemExit(main())

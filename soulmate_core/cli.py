@@ -1,0 +1,205 @@
+"""The ``soulmate`` command line: a thin edge over ``service``.
+
+Exit codes: 0 done, 1 unknown user (or another domain failure), 2 bad arguments or bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn, TextIO
+
+from soulmate_core import service
+from soulmate_core.demo import DEFAULT_USERS, demo_population
+from soulmate_core.errors import InputError, SoulmateError, StoreError, UnknownUserError
+from soulmate_core.profile import TasteProfile, to_item
+from soulmate_core.scoring import Match, match_to_dict
+from soulmate_core.sources.listens import profiles_from_listens, read_artist_genres, read_listens
+from soulmate_core.store import Store, open_store, store_url_from_env
+
+EXIT_UNKNOWN = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"soulmate: error: {message}\n")
+
+
+def _limit(text: str, high: int = 100) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {high}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="soulmate", description="Find the people whose music taste matches yours.")
+    parser.add_argument("--store", help="store URL (default: $SOULMATE_STORE or sqlite:///data/soulmate.db)")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    imp = commands.add_parser("import-listens", help="import a user_id,artist,weight table")
+    imp.add_argument("listens", help="CSV with header user_id,artist,weight")
+    imp.add_argument("--genres", help="CSV with header artist,genre")
+    imp.set_defaults(run=_import_listens)
+
+    seed = commands.add_parser("seed-demo", help="store the deterministic demo population")
+    seed.add_argument("--users", type=lambda t: _limit(t, 100_000), default=DEFAULT_USERS)
+    seed.add_argument("--if-empty", action="store_true", help="do nothing when the store has profiles")
+    seed.set_defaults(run=_seed_demo)
+
+    prof = commands.add_parser("profile", help="show one user's taste profile")
+    prof.add_argument("user_id")
+    prof.add_argument("--format", choices=("table", "json"), default="table")
+    prof.set_defaults(run=_profile)
+
+    mat = commands.add_parser("matches", help="a user's soulmates, or everyone's with --all")
+    mat.add_argument("user_id", nargs="?")
+    mat.add_argument("--all", action="store_true", help="every user, one JSON line each")
+    mat.add_argument("--limit", type=_limit, default=10, help="1 to 100 (default 10)")
+    mat.add_argument("--format", choices=("table", "json", "jsonl"), default="table")
+    mat.set_defaults(run=_matches)
+
+    dele = commands.add_parser("delete", help="delete a user's profile")
+    dele.add_argument("user_id")
+    dele.set_defaults(run=_delete)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace, Store], int] = args.run
+    try:
+        if args.command == "matches":
+            _check_matches_args(parser, args)
+        store = open_store(args.store or store_url_from_env())
+        try:
+            return run(args, store)
+        finally:
+            store.close()
+    except UnknownUserError as exc:
+        print(f"soulmate: {exc}", file=sys.stderr)
+        return EXIT_UNKNOWN
+    except (InputError, StoreError) as exc:
+        print(f"soulmate: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SoulmateError as exc:
+        print(f"soulmate: {exc}", file=sys.stderr)
+        return EXIT_UNKNOWN
+    except BrokenPipeError:
+        return 0
+
+
+def _check_matches_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.all == bool(args.user_id):
+        parser.error("matches takes either USER_ID or --all")
+    if args.all and args.format != "jsonl":
+        parser.error("matches --all writes --format jsonl")
+    if not args.all and args.format == "jsonl":
+        parser.error("--format jsonl goes with --all")
+
+
+def _import_listens(args: argparse.Namespace, store: Store) -> int:
+    listens = read_listens(args.listens)
+    genres = read_artist_genres(args.genres) if args.genres else None
+    bar = ProgressBar("building profiles")
+    profiles = profiles_from_listens(listens, genres, progress=bar.update)
+    bar.close()
+    written = store.put_many(profiles)
+    with_genres = sum(1 for p in profiles if p.has_genres)
+    artists = len({key for p in profiles for key in p.artist_weights()})
+    print(
+        f"imported {len(listens)} listens: {written} profiles ({with_genres} with genres), "
+        f"{artists} distinct artists"
+    )
+    return 0
+
+
+def _seed_demo(args: argparse.Namespace, store: Store) -> int:
+    if args.if_empty and next(iter(store.iter_all()), None) is not None:
+        print("the store already has profiles; not seeding")
+        return 0
+    written = store.put_many(demo_population(args.users))
+    print(f"stored {written} demo profiles")
+    return 0
+
+
+def _profile(args: argparse.Namespace, store: Store) -> int:
+    profile = service.get_profile(store, args.user_id)
+    if args.format == "json":
+        print(json.dumps(to_item(profile), ensure_ascii=False, indent=2))
+    else:
+        _print_profile(profile, sys.stdout)
+    return 0
+
+
+def _matches(args: argparse.Namespace, store: Store) -> int:
+    if args.all:
+        for user_id, found in service.all_matches(store, args.limit):
+            line = {"user_id": user_id, "matches": [match_to_dict(m) for m in found]}
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+        return 0
+    found = service.matches_for(store, args.user_id, args.limit)
+    if args.format == "json":
+        print(json.dumps([match_to_dict(m) for m in found], ensure_ascii=False, indent=2))
+    else:
+        _print_matches(found, sys.stdout)
+    return 0
+
+
+def _delete(args: argparse.Namespace, store: Store) -> int:
+    service.delete_user(store, args.user_id)
+    print(f"deleted {args.user_id}")
+    return 0
+
+
+def _print_profile(profile: TasteProfile, out: TextIO) -> None:
+    out.write(
+        f"{profile.display_name} ({profile.user_id}), source {profile.source}, "
+        f"{'discoverable' if profile.discoverable else 'hidden'}, updated {profile.updated_at}\n"
+    )
+    for name, taste in profile.ranges.items():
+        top = ", ".join(a.name for a in taste.artists[:10])
+        out.write(f"  {name:<12} {len(taste.artists):>3} artists: {top}\n")
+    if profile.genre_weights:
+        genres = ", ".join(f"{g} {w:.0%}" for g, w in list(profile.genre_weights.items())[:8])
+        out.write(f"  genres       {genres}\n")
+
+
+def _print_matches(found: list[Match], out: TextIO) -> None:
+    if not found:
+        out.write("no matches yet: nobody discoverable shares this taste\n")
+    for rank, m in enumerate(found, start=1):
+        out.write(f"{rank:>3}. {m.score:5.3f}  {m.other_display_name} ({m.other_id})\n       {m.summary}\n")
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self._shown = -1
+
+    def update(self, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        percent = done * 100 // total
+        if percent == self._shown:
+            return
+        self._shown = percent
+        filled = percent * 30 // 100
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {percent:3d}%")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self._shown >= 0:
+            self.stream.write("\n")

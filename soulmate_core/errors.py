@@ -1,0 +1,66 @@
+"""The errors the core raises, so that every edge maps them in one place.
+
+SoulmateError
+├── InputError            bad input from a user: a file, a field, an argument
+├── UnknownUserError      no profile stored for that user id
+├── StaleWriteError       a write carrying an older ``updated_at`` than the stored one
+├── StoreError            the store could not be opened or used (bad URL, I/O)
+└── SpotifyError          a call to the Spotify Web API failed
+    ├── SpotifyAuthError      401: no token, or a token Spotify rejects or that expired
+    ├── SpotifyForbiddenError 403: e.g. the user is not registered with a Development Mode app
+    ├── SpotifyRateLimitError 429: ``retry_after`` says how many seconds to wait
+    └── SpotifyUnavailableError 5xx or a timeout
+"""
+
+from __future__ import annotations
+
+
+class SoulmateError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+class InputError(SoulmateError):
+    """Bad input. ``where`` names the place, e.g. ``listens.csv:12``, when there is one."""
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        self.where = where
+        self.reason = message
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class UnknownUserError(SoulmateError):
+    def __init__(self, user_id: str) -> None:
+        self.user_id = user_id
+        super().__init__(f"unknown user: {user_id}")
+
+
+class StaleWriteError(SoulmateError):
+    def __init__(self, user_id: str) -> None:
+        self.user_id = user_id
+        super().__init__(f"a newer profile is already stored for {user_id}")
+
+
+class StoreError(SoulmateError):
+    pass
+
+
+class SpotifyError(SoulmateError):
+    pass
+
+
+class SpotifyAuthError(SpotifyError):
+    pass
+
+
+class SpotifyForbiddenError(SpotifyError):
+    pass
+
+
+class SpotifyRateLimitError(SpotifyError):
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"Spotify rate limit reached; retry after {retry_after} s")
+
+
+class SpotifyUnavailableError(SpotifyError):
+    pass

@@ -1,0 +1,242 @@
+"""The taste profile: what we know of one person's listening, and its stored form.
+
+A profile holds ranked artists and top tracks per time range. Artist weights within a range are
+shares that sum to 1, whatever the source measured (ranks, plays or milliseconds), so profiles from
+different sources compare fairly. Genre weights are derived from the artists.
+
+The stored item has one shape in every store: ``{"user_id", "profile": {...}, "updated_at"}``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, Literal, cast, get_args
+
+Source = Literal["spotify", "spotify-export", "listens", "demo"]
+RangeName = Literal["short_term", "medium_term", "long_term", "all_time"]
+
+SOURCES: tuple[Source, ...] = get_args(Source)
+RANGES: tuple[RangeName, ...] = get_args(RangeName)
+SPOTIFY_RANGES: tuple[RangeName, ...] = ("short_term", "medium_term", "long_term")
+SCHEMA_VERSION = 1
+
+_SPACES = re.compile(r"\s+")
+
+
+def artist_key(name: str) -> str:
+    """The identity of an artist name: case, width and spacing differences do not count."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold()
+
+
+def genre_key(name: str) -> str:
+    return artist_key(name)
+
+
+def utc_now_iso() -> str:
+    """Now as fixed-width ISO-8601 UTC, so that timestamps order as strings."""
+    return format_timestamp(datetime.now(UTC))
+
+
+def format_timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True, slots=True)
+class ArtistEntry:
+    name: str
+    weight: float
+    genres: tuple[str, ...] = ()
+    spotify_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrackEntry:
+    name: str
+    artists: tuple[str, ...]
+    weight: float
+    spotify_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RangeTaste:
+    """One time range: artists and tracks, best first."""
+
+    artists: tuple[ArtistEntry, ...] = ()
+    tracks: tuple[TrackEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class TasteProfile:
+    user_id: str
+    display_name: str
+    source: Source
+    ranges: Mapping[RangeName, RangeTaste]
+    genre_weights: Mapping[str, float] = field(default_factory=dict)
+    discoverable: bool = True
+    updated_at: str = field(default_factory=utc_now_iso)
+    schema_version: int = SCHEMA_VERSION
+
+    def artist_weights(self) -> dict[str, float]:
+        """Artist key -> weight over all ranges (each range counts equally); sums to 1."""
+        totals: dict[str, float] = {}
+        present = [r for r in self.ranges.values() if r.artists]
+        for taste in present:
+            for artist in taste.artists:
+                key = artist_key(artist.name)
+                totals[key] = totals.get(key, 0.0) + artist.weight / len(present)
+        return _normalised(totals)
+
+    def artist_names(self) -> dict[str, str]:
+        """Artist key -> the name as the user's source spelled it (first seen wins)."""
+        names: dict[str, str] = {}
+        for taste in self.ranges.values():
+            for artist in taste.artists:
+                names.setdefault(artist_key(artist.name), artist.name)
+        return names
+
+    def top_artists(self, time_range: RangeName | None = None, limit: int = 10) -> list[ArtistEntry]:
+        taste = self.ranges.get(time_range) if time_range else self.ranges.get(self.main_range())
+        return list(taste.artists[:limit]) if taste else []
+
+    def main_range(self) -> RangeName:
+        """The longest range the profile has: ``all_time``, else ``long_term``, and so on."""
+        preference: tuple[RangeName, ...] = ("all_time", "long_term", "medium_term", "short_term")
+        for name in preference:
+            if name in self.ranges:
+                return name
+        return "all_time"
+
+    @property
+    def has_genres(self) -> bool:
+        return bool(self.genre_weights)
+
+    def with_changes(self, **changes: Any) -> TasteProfile:
+        return replace(self, **changes)
+
+
+def make_profile(
+    *,
+    user_id: str,
+    display_name: str,
+    source: Source,
+    ranges: Mapping[RangeName, RangeTaste],
+    discoverable: bool = True,
+    updated_at: str | None = None,
+) -> TasteProfile:
+    """Build a profile, deriving its genre weights from the artists."""
+    return TasteProfile(
+        user_id=user_id,
+        display_name=display_name,
+        source=source,
+        ranges=dict(ranges),
+        genre_weights=derive_genre_weights(ranges.values()),
+        discoverable=discoverable,
+        updated_at=updated_at or utc_now_iso(),
+    )
+
+
+def derive_genre_weights(ranges: Iterable[RangeTaste]) -> dict[str, float]:
+    """Each artist spreads its weight evenly over its genres; ranges count equally; sums to 1."""
+    present = [r for r in ranges if r.artists]
+    totals: dict[str, float] = {}
+    for taste in present:
+        for artist in taste.artists:
+            if not artist.genres:
+                continue
+            share = artist.weight / len(artist.genres) / len(present)
+            for genre in artist.genres:
+                key = genre_key(genre)
+                totals[key] = totals.get(key, 0.0) + share
+    return _normalised(totals)
+
+
+def _normalised(weights: Mapping[str, float]) -> dict[str, float]:
+    total = sum(weights.values())
+    if total <= 0:
+        return {}
+    return {k: v / total for k, v in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))}
+
+
+# --- stored item -------------------------------------------------------------------------------
+
+
+def to_item(profile: TasteProfile) -> dict[str, Any]:
+    """The stored item: ``{"user_id", "profile": {...}, "updated_at"}``; JSON-safe."""
+    body = {
+        "user_id": profile.user_id,
+        "display_name": profile.display_name,
+        "source": profile.source,
+        "discoverable": profile.discoverable,
+        "schema_version": profile.schema_version,
+        "updated_at": profile.updated_at,
+        "genre_weights": dict(profile.genre_weights),
+        "ranges": {
+            name: {
+                "artists": [_artist_to_dict(a) for a in taste.artists],
+                "tracks": [_track_to_dict(t) for t in taste.tracks],
+            }
+            for name, taste in profile.ranges.items()
+        },
+    }
+    return {"user_id": profile.user_id, "profile": body, "updated_at": profile.updated_at}
+
+
+def from_item(item: Mapping[str, Any]) -> TasteProfile:
+    body = item["profile"]
+    source = body["source"]
+    if source not in SOURCES:
+        raise ValueError(f"unknown profile source {source!r}")
+    ranges: dict[RangeName, RangeTaste] = {}
+    for name, taste in body["ranges"].items():
+        if name not in RANGES:
+            raise ValueError(f"unknown time range {name!r}")
+        ranges[cast(RangeName, name)] = RangeTaste(
+            artists=tuple(_artist_from_dict(a) for a in taste.get("artists", [])),
+            tracks=tuple(_track_from_dict(t) for t in taste.get("tracks", [])),
+        )
+    return TasteProfile(
+        user_id=str(item["user_id"]),
+        display_name=str(body["display_name"]),
+        source=cast(Source, source),
+        ranges=ranges,
+        genre_weights={str(k): float(v) for k, v in body.get("genre_weights", {}).items()},
+        discoverable=bool(body.get("discoverable", True)),
+        updated_at=str(item.get("updated_at") or body["updated_at"]),
+        schema_version=int(body.get("schema_version", SCHEMA_VERSION)),
+    )
+
+
+def _artist_to_dict(artist: ArtistEntry) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": artist.name, "weight": artist.weight, "genres": list(artist.genres)}
+    if artist.spotify_id:
+        out["spotify_id"] = artist.spotify_id
+    return out
+
+
+def _artist_from_dict(raw: Mapping[str, Any]) -> ArtistEntry:
+    return ArtistEntry(
+        name=str(raw["name"]),
+        weight=float(raw["weight"]),
+        genres=tuple(str(g) for g in raw.get("genres", [])),
+        spotify_id=raw.get("spotify_id") or None,
+    )
+
+
+def _track_to_dict(track: TrackEntry) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": track.name, "artists": list(track.artists), "weight": track.weight}
+    if track.spotify_id:
+        out["spotify_id"] = track.spotify_id
+    return out
+
+
+def _track_from_dict(raw: Mapping[str, Any]) -> TrackEntry:
+    return TrackEntry(
+        name=str(raw["name"]),
+        artists=tuple(str(a) for a in raw.get("artists", [])),
+        weight=float(raw["weight"]),
+        spotify_id=raw.get("spotify_id") or None,
+    )

@@ -1,0 +1,93 @@
+"""Spotify Web API payloads -> ``TasteProfile``. Pure: the fetching lives in ``spotify_client``.
+
+Works when artists carry no ``genres`` and no ``popularity`` (Development Mode since 2026).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from soulmate_core.errors import InputError
+from soulmate_core.profile import (
+    SPOTIFY_RANGES,
+    ArtistEntry,
+    RangeName,
+    RangeTaste,
+    TasteProfile,
+    TrackEntry,
+    make_profile,
+)
+from soulmate_core.weights import rank_weights
+
+Payload = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class SpotifyPayloads:
+    """What ``GET /me`` and ``GET /me/top/{artists,tracks}`` returned, items only, per range."""
+
+    me: Payload
+    top_artists: Mapping[RangeName, Sequence[Payload]] = field(default_factory=dict)
+    top_tracks: Mapping[RangeName, Sequence[Payload]] = field(default_factory=dict)
+
+
+def spotify_user_id(me: Payload) -> str:
+    """Our user id: Spotify's stable, pseudonymous ``account_id``, else the older ``id``."""
+    user_id = me.get("account_id") or me.get("id")
+    if not isinstance(user_id, str) or not user_id:
+        raise InputError("Spotify's /me answer has neither account_id nor id")
+    return user_id
+
+
+def build_taste_profile(
+    payloads: SpotifyPayloads,
+    *,
+    discoverable: bool = False,
+    display_name: str | None = None,
+) -> TasteProfile:
+    """A ``spotify`` profile. Real people are not discoverable until they opt in."""
+    user_id = spotify_user_id(payloads.me)
+    ranges: dict[RangeName, RangeTaste] = {}
+    for time_range in SPOTIFY_RANGES:
+        artists = _artists(payloads.top_artists.get(time_range, ()))
+        tracks = _tracks(payloads.top_tracks.get(time_range, ()))
+        if artists or tracks:
+            ranges[time_range] = RangeTaste(artists=artists, tracks=tracks)
+    name = display_name or payloads.me.get("display_name") or user_id
+    return make_profile(
+        user_id=user_id,
+        display_name=str(name),
+        source="spotify",
+        ranges=ranges,
+        discoverable=discoverable,
+    )
+
+
+def _artists(items: Sequence[Payload]) -> tuple[ArtistEntry, ...]:
+    named = [item for item in items if isinstance(item, Mapping) and item.get("name")]
+    weights = rank_weights(len(named))
+    return tuple(
+        ArtistEntry(
+            name=str(item["name"]),
+            weight=weight,
+            genres=tuple(str(g) for g in item.get("genres") or ()),
+            spotify_id=item.get("id") or None,
+        )
+        for item, weight in zip(named, weights, strict=True)
+    )
+
+
+def _tracks(items: Sequence[Payload]) -> tuple[TrackEntry, ...]:
+    named = [item for item in items if isinstance(item, Mapping) and item.get("name")]
+    weights = rank_weights(len(named))
+    return tuple(
+        TrackEntry(
+            name=str(item["name"]),
+            artists=tuple(str(a["name"]) for a in item.get("artists") or () if a.get("name")),
+            weight=weight,
+            spotify_id=item.get("id") or None,
+        )
+        for item, weight in zip(named, weights, strict=True)
+    )

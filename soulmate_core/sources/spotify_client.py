@@ -1,0 +1,128 @@
+"""Fetch a user's listening from the Spotify Web API with spotipy, mapping failures to our errors.
+
+The client never retries by itself, so each edge decides: the dashboard waits for ``Retry-After``
+and tries again, the API passes the 429 on. Tokens are never logged: spotipy's debug log prints
+request headers, so its logger is held at WARNING.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import requests
+import spotipy
+
+from soulmate_core.errors import (
+    SpotifyAuthError,
+    SpotifyError,
+    SpotifyForbiddenError,
+    SpotifyRateLimitError,
+    SpotifyUnavailableError,
+)
+from soulmate_core.profile import SPOTIFY_RANGES
+from soulmate_core.sources.spotify_api import SpotifyPayloads
+
+SPOTIFY_API_BASE = "https://api.spotify.com/v1/"
+PAGE = 50  # the API's maximum page size for top items
+
+logging.getLogger("spotipy").setLevel(logging.WARNING)
+
+Progress = Callable[[int, int, str], None]
+
+
+def make_client(
+    token: str | None = None,
+    *,
+    api_base: str | None = None,
+    auth_manager: Any = None,
+    timeout: float = 10.0,
+) -> spotipy.Spotify:
+    """A spotipy client that raises at once on errors (no hidden retries)."""
+    client = spotipy.Spotify(
+        auth=token,
+        auth_manager=auth_manager,
+        requests_timeout=timeout,
+        retries=0,
+        status_retries=0,
+        status_forcelist=(),
+    )
+    client.prefix = (api_base or SPOTIFY_API_BASE).rstrip("/") + "/"
+    return client
+
+
+def fetch_me(client: spotipy.Spotify) -> dict[str, Any]:
+    with spotify_errors():
+        me: dict[str, Any] = client.me()
+    return me
+
+
+def fetch_payloads(
+    client: spotipy.Spotify, *, per_range: int = PAGE, progress: Progress | None = None
+) -> SpotifyPayloads:
+    """``/me`` and the top artists and tracks for the three time ranges (seven calls)."""
+    steps = 1 + 2 * len(SPOTIFY_RANGES)
+    if progress:
+        progress(0, steps, "your Spotify account")
+    me = fetch_me(client)
+    artists, tracks = {}, {}
+    done = 1
+    for time_range in SPOTIFY_RANGES:
+        if progress:
+            progress(done, steps, f"top artists, {time_range.replace('_', ' ')}")
+        with spotify_errors():
+            artists[time_range] = _items(
+                client.current_user_top_artists(limit=min(per_range, PAGE), time_range=time_range)
+            )
+        done += 1
+        if progress:
+            progress(done, steps, f"top tracks, {time_range.replace('_', ' ')}")
+        with spotify_errors():
+            tracks[time_range] = _items(
+                client.current_user_top_tracks(limit=min(per_range, PAGE), time_range=time_range)
+            )
+        done += 1
+    if progress:
+        progress(steps, steps, "done")
+    return SpotifyPayloads(me=me, top_artists=artists, top_tracks=tracks)
+
+
+def _items(page: Any) -> list[dict[str, Any]]:
+    items = page.get("items") if isinstance(page, dict) else None
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+@contextmanager
+def spotify_errors() -> Iterator[None]:
+    """Translate spotipy and requests failures into the core's ``SpotifyError`` tree."""
+    try:
+        yield
+    except spotipy.SpotifyException as exc:
+        raise _from_status(exc.http_status, exc.headers or {}, str(exc.msg)) from None
+    except spotipy.SpotifyOauthError as exc:
+        raise SpotifyAuthError(f"Spotify refused the login: {exc.error or exc}") from None
+    except (requests.Timeout, requests.ConnectionError) as exc:
+        raise SpotifyUnavailableError(f"Spotify did not answer: {type(exc).__name__}") from None
+
+
+def _from_status(status: int, headers: Any, message: str) -> SpotifyError:
+    if status == 401:
+        return SpotifyAuthError("Spotify rejected the access token (expired or invalid)")
+    if status == 403:
+        return SpotifyForbiddenError(
+            "Spotify refused access: in Development Mode only users registered for the app may log in"
+        )
+    if status == 429:
+        return SpotifyRateLimitError(_retry_after(headers))
+    if status >= 500:
+        return SpotifyUnavailableError(f"Spotify failed with HTTP {status}")
+    return SpotifyError(f"Spotify answered HTTP {status}")
+
+
+def _retry_after(headers: Any) -> int:
+    try:
+        return max(0, int(headers.get("Retry-After", 1)))
+    except (TypeError, ValueError):
+        return 1

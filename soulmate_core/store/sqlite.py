@@ -1,0 +1,117 @@
+"""The embedded default store: one SQLite file in WAL mode, one row per user."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from soulmate_core.errors import StaleWriteError, StoreError
+from soulmate_core.profile import TasteProfile, from_item, to_item
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS profiles (
+    user_id    TEXT PRIMARY KEY,
+    profile    TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 0);
+"""
+
+# Overwrite unless the stored row is newer; ISO-8601 UTC timestamps of one width order as strings.
+_UPSERT = """
+INSERT INTO profiles (user_id, profile, updated_at) VALUES (?, ?, ?)
+ON CONFLICT (user_id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at
+WHERE excluded.updated_at >= profiles.updated_at
+"""
+
+
+class SQLiteStore:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        try:
+            if str(self.path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from exc
+
+    def get(self, user_id: str) -> TasteProfile | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT profile, updated_at FROM profiles WHERE user_id = ?", (user_id,)
+            ).fetchone()
+        return None if row is None else _decode(user_id, row[0], row[1])
+
+    def put(self, profile: TasteProfile) -> None:
+        self.put_many([profile])
+
+    def put_many(self, profiles: Iterable[TasteProfile]) -> int:
+        rows = [_encode(p) for p in profiles]
+        with self._lock, self._transaction():
+            for row in rows:
+                if self._conn.execute(_UPSERT, row).rowcount == 0:
+                    raise StaleWriteError(row[0])
+            self._bump()
+        return len(rows)
+
+    def delete(self, user_id: str) -> bool:
+        with self._lock, self._transaction():
+            gone = self._conn.execute("DELETE FROM profiles WHERE user_id = ?", (user_id,)).rowcount > 0
+            if gone:
+                self._bump()
+        return gone
+
+    def iter_all(self) -> Iterator[TasteProfile]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT user_id, profile, updated_at FROM profiles ORDER BY user_id"
+            ).fetchall()
+        for user_id, body, updated_at in rows:
+            yield _decode(user_id, body, updated_at)
+
+    def version(self) -> str:
+        with self._lock:
+            (value,) = self._conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        return f"sqlite:{value}"
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def _bump(self) -> None:
+        self._conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._conn)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error: all of a write lands, or none."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def __enter__(self) -> None:
+        self._conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self._conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _encode(profile: TasteProfile) -> tuple[str, str, str]:
+    item = to_item(profile)
+    return item["user_id"], json.dumps(item["profile"], ensure_ascii=False), item["updated_at"]
+
+
+def _decode(user_id: str, body: str, updated_at: str) -> TasteProfile:
+    return from_item({"user_id": user_id, "profile": json.loads(body), "updated_at": updated_at})
