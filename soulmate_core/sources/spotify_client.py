@@ -44,10 +44,8 @@ def make_client(
     client = spotipy.Spotify(
         auth=token,
         auth_manager=auth_manager,
+        requests_session=requests.Session(),  # a plain session: no urllib3 retries on 429 or 5xx
         requests_timeout=timeout,
-        retries=0,
-        status_retries=0,
-        status_forcelist=(),
     )
     client.prefix = (api_base or SPOTIFY_API_BASE).rstrip("/") + "/"
     return client
