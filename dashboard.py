@@ -1,0 +1,23 @@
+"""Music Soulmate Finder: the Streamlit dashboard. Run with ``make run``."""
+
+import streamlit as st
+
+from soulmate_app import nav, session
+
+st.set_page_config(page_title="Music Soulmate Finder", page_icon=":material/favorite:", layout="wide")
+
+pages = [
+    st.Page(path, title=title, icon=icon, url_path=url, default=path == nav.CONNECT)
+    for path, title, icon, url in nav.PAGES
+]
+current = st.navigation(pages)
+
+with st.sidebar:
+    profile = session.current_profile()
+    if profile is not None:
+        st.caption(f"Signed in as **{profile.display_name}**")
+        if st.button("Sign out", key="sign_out"):
+            session.sign_out()
+            st.rerun()
+
+current.run()

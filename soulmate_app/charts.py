@@ -1,0 +1,214 @@
+"""Plotly figure builders: core models in, ``go.Figure`` out. No Streamlit, no store access."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import plotly.graph_objects as go
+
+from soulmate_core import ArtistEntry, Match
+from soulmate_core.insights import DriftRow
+
+RANGE_LABELS = {
+    "short_term": "last 4 weeks",
+    "medium_term": "last 6 months",
+    "long_term": "all time (Spotify's long term)",
+    "all_time": "all time",
+}
+PALETTE = ("#1DB954", "#7C5CFF", "#FF8A3D", "#2EC4F1", "#F25C9A", "#F2C14E", "#8D99AE", "#5CC9A7")
+
+
+def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
+    fig.update_layout(title=title, height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return fig
+
+
+def genre_bars(genre_weights: Mapping[str, float], limit: int = 12) -> go.Figure:
+    top = list(genre_weights.items())[:limit][::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=[round(100 * w, 1) for _, w in top],
+            y=[g for g, _ in top],
+            orientation="h",
+            marker_color=PALETTE[0],
+            hovertemplate="%{y}: %{x}%<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="share of your listening (%)")
+    return _layout(fig, "Top genres")
+
+
+def genre_sunburst(families: Mapping[str, Mapping[str, float]], limit: int = 40) -> go.Figure:
+    """Families in the middle, their genres around them; sizes are shares of listening."""
+    ids, labels, parents, values = [], [], [], []
+    shown = 0
+    for family, genres in families.items():
+        kept = list(genres.items())[: max(1, limit - shown)]
+        if not kept:
+            break
+        ids.append(f"family/{family}")
+        labels.append(family)
+        parents.append("")
+        values.append(round(100 * sum(w for _, w in kept), 2))
+        for genre, weight in kept:
+            ids.append(f"genre/{family}/{genre}")
+            labels.append(genre)
+            parents.append(f"family/{family}")
+            values.append(round(100 * weight, 2))
+        shown += len(kept)
+        if shown >= limit:
+            break
+    fig = go.Figure(
+        go.Sunburst(
+            ids=ids,
+            labels=labels,
+            parents=parents,
+            values=values,
+            branchvalues="total",
+            hovertemplate="%{label}: %{value:.1f}%<extra></extra>",
+        )
+    )
+    return _layout(fig, "Your genres, by family", height=460)
+
+
+def artist_bars(artists: Sequence[ArtistEntry], title: str) -> go.Figure:
+    shown = list(artists)[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=[round(100 * a.weight, 1) for a in shown],
+            y=[a.name for a in shown],
+            orientation="h",
+            marker_color=PALETTE[1],
+            hovertemplate="%{y}: %{x}%<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="share of this period (%)")
+    return _layout(fig, title, height=max(300, 28 * len(shown) + 90))
+
+
+def drift_chart(rising: Sequence[DriftRow], falling: Sequence[DriftRow], ranges: Sequence[str]) -> go.Figure:
+    """One line per moving artist across the time ranges, oldest first."""
+    fig = go.Figure()
+    order = [r for r in ("long_term", "medium_term", "short_term") if r in ranges]
+    for rows, colour, word in ((rising, PALETTE[0], "rising"), (falling, PALETTE[2], "falling")):
+        for row in rows:
+            fig.add_trace(
+                go.Scatter(
+                    x=[RANGE_LABELS[r] for r in order],
+                    y=[round(100 * row.weights.get(r, 0.0), 2) for r in order],  # type: ignore[call-overload]
+                    mode="lines+markers",
+                    name=f"{row.artist} ({word})",
+                    line={"color": colour},
+                    hovertemplate=f"{row.artist}: %{{y}}%<extra>{word}</extra>",
+                )
+            )
+    fig.update_yaxes(title="share of listening (%)")
+    return _layout(fig, "Taste drift: who rose and who fell", height=420)
+
+
+def latent_bars(labels: Sequence[str], values: Sequence[float]) -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            x=[round(100 * v) for v in values],
+            y=list(labels),
+            orientation="h",
+            marker_color=PALETTE[3],
+            hovertemplate="%{y}: stronger than %{x}% of listeners<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="percentile among listeners", range=[0, 100])
+    return _layout(fig, "Your taste dimensions (learned from everyone's artists)")
+
+
+def match_scores(found: Sequence[Match]) -> go.Figure:
+    """Each soulmate's score, stacked by the components that make it up."""
+    names = [f"{i}. {m.other_display_name}" for i, m in enumerate(found, start=1)][::-1]
+    component_names: list[str] = []
+    for m in found:
+        for c in m.components:
+            if c.name not in component_names:
+                component_names.append(c.name)
+    fig = go.Figure()
+    for i, name in enumerate(component_names):
+        values = [round(100 * sum(c.contribution for c in m.components if c.name == name), 1) for m in found][
+            ::-1
+        ]
+        fig.add_trace(
+            go.Bar(
+                x=values,
+                y=names,
+                orientation="h",
+                name=name,
+                marker_color=PALETTE[i % len(PALETTE)],
+                hovertemplate=f"%{{y}}<br>{name}: %{{x}} points<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.15})
+    fig.update_xaxes(title="match score (0–100), by component", range=[0, 100])
+    return _layout(fig, "Your soulmates", height=max(320, 34 * len(found) + 140))
+
+
+def radar(axes: Sequence[str], series: Mapping[str, Sequence[float]], title: str) -> go.Figure:
+    fig = go.Figure()
+    closed = [*axes, axes[0]] if axes else []
+    for i, (name, values) in enumerate(series.items()):
+        vals = [round(100 * v, 1) for v in values]
+        fig.add_trace(
+            go.Scatterpolar(
+                r=[*vals, vals[0]] if vals else [],
+                theta=closed,
+                name=name,
+                fill="toself",
+                opacity=0.6,
+                line={"color": PALETTE[i % len(PALETTE)]},
+            )
+        )
+    fig.update_layout(polar={"radialaxis": {"visible": True}})
+    return _layout(fig, title, height=460)
+
+
+def taste_map(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    names: Sequence[str],
+    clusters: Sequence[int],
+    cluster_labels: Sequence[str],
+    me: tuple[float, float, str] | None,
+) -> go.Figure:
+    """Everyone discoverable as a dot, coloured by cluster; hover shows display names only."""
+    fig = go.Figure()
+    for c, label in enumerate(cluster_labels):
+        members = [i for i, k in enumerate(clusters) if k == c]
+        fig.add_trace(
+            go.Scattergl(
+                x=[xs[i] for i in members],
+                y=[ys[i] for i in members],
+                text=[names[i] for i in members],
+                mode="markers",
+                name=label,
+                marker={"size": 7, "color": PALETTE[c % len(PALETTE)], "opacity": 0.75},
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    if me is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[me[0]],
+                y=[me[1]],
+                text=[me[2]],
+                mode="markers+text",
+                textposition="top center",
+                name="you",
+                marker={
+                    "size": 18,
+                    "color": "#111111",
+                    "symbol": "star",
+                    "line": {"width": 2, "color": "#FFD400"},
+                },
+                hovertemplate="%{text} (you)<extra></extra>",
+            )
+        )
+    fig.update_xaxes(showticklabels=False, title="")
+    fig.update_yaxes(showticklabels=False, title="")
+    fig.update_layout(legend={"title": "taste clusters"})
+    return _layout(fig, "Taste map: everyone who opted in", height=560)

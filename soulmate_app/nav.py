@@ -1,0 +1,17 @@
+"""The dashboard's pages, by path, so pages can link to each other without importing each other."""
+
+from __future__ import annotations
+
+CONNECT = "pages/connect.py"
+MY_TASTE = "pages/my_taste.py"
+SOULMATES = "pages/soulmates.py"
+COMPARE = "pages/compare.py"
+TASTE_MAP = "pages/taste_map.py"
+PRIVACY = "pages/privacy.py"
+
+# (path, title, icon, url path)
+PAGES: tuple[tuple[str, str, str, str], ...] = (
+    (CONNECT, "Connect", ":material/login:", "connect"),
+    (MY_TASTE, "My taste", ":material/graphic_eq:", "my-taste"),
+    (SOULMATES, "Soulmates", ":material/favorite:", "soulmates"),
+)

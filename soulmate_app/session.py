@@ -1,0 +1,48 @@
+"""Per-visitor state, kept only in ``st.session_state`` (one per browser session)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from soulmate_app import data, nav
+from soulmate_core import TasteProfile
+
+USER_KEY = "soulmate_user_id"
+TOKEN_KEY = "soulmate_spotify_token"  # written only by spotify_login.SessionCacheHandler
+EXPORT_ID_KEY = "soulmate_export_user_id"
+
+
+def current_user_id() -> str | None:
+    value = st.session_state.get(USER_KEY)
+    return value if isinstance(value, str) else None
+
+
+def sign_in(user_id: str) -> None:
+    st.session_state[USER_KEY] = user_id
+
+
+def sign_out() -> None:
+    """Forget who this session is, including any Spotify token."""
+    for key in (USER_KEY, TOKEN_KEY, EXPORT_ID_KEY):
+        st.session_state.pop(key, None)
+
+
+def current_profile() -> TasteProfile | None:
+    """The signed-in profile, or None; signs out when the profile was deleted meanwhile."""
+    user_id = current_user_id()
+    if user_id is None:
+        return None
+    profile = data.store().get(user_id)
+    if profile is None:
+        sign_out()
+    return profile
+
+
+def require_profile() -> TasteProfile:
+    """The signed-in profile; otherwise a pointer to the Connect page, and the page stops here."""
+    profile = current_profile()
+    if profile is None:
+        st.info("Connect first: log in with Spotify, upload your data export, or pick a demo persona.")
+        st.page_link(nav.CONNECT, label="Go to Connect", icon=":material/login:")
+        st.stop()
+    return profile

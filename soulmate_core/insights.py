@@ -1,0 +1,237 @@
+"""Descriptive figures about one profile, some against the population: pure and cheap.
+
+- diversity: how evenly listening spreads over genres (or artists when there are no genres);
+- niche-ness: how rare the artists are among everyone stored;
+- drift: which artists rose and fell between the long and the short time range;
+- genre families: "west coast hip hop" belongs to "hip hop", for sunbursts and radars.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from soulmate_core.profile import RangeName, TasteProfile, artist_key
+
+# Broad families, most specific first: the first keyword found in a genre name wins.
+FAMILIES: tuple[tuple[str, str], ...] = (
+    ("trip hop", "electronic"),
+    ("hip hop", "hip hop"),
+    ("rap", "hip hop"),
+    ("k-pop", "k-pop"),
+    ("r&b", "soul & r&b"),
+    ("soul", "soul & r&b"),
+    ("funk", "soul & r&b"),
+    ("jazz", "jazz"),
+    ("bossa", "jazz"),
+    ("metal", "metal"),
+    ("punk", "punk"),
+    ("hardcore", "punk"),
+    ("emo", "punk"),
+    ("folk", "folk"),
+    ("country", "folk"),
+    ("americana", "folk"),
+    ("singer-songwriter", "folk"),
+    ("classical", "classical"),
+    ("baroque", "classical"),
+    ("romantic", "classical"),
+    ("opera", "classical"),
+    ("minimalism", "classical"),
+    ("reggaeton", "latin"),
+    ("latin", "latin"),
+    ("salsa", "latin"),
+    ("cumbia", "latin"),
+    ("bachata", "latin"),
+    ("techno", "electronic"),
+    ("house", "electronic"),
+    ("electro", "electronic"),
+    ("ambient", "electronic"),
+    ("downtempo", "electronic"),
+    ("chillout", "electronic"),
+    ("idm", "electronic"),
+    ("drum and bass", "electronic"),
+    ("dubstep", "electronic"),
+    ("trance", "electronic"),
+    ("dub", "reggae"),
+    ("reggae", "reggae"),
+    ("blues", "blues"),
+    ("indie", "indie & alternative"),
+    ("alternative", "indie & alternative"),
+    ("shoegaze", "indie & alternative"),
+    ("post-punk", "indie & alternative"),
+    ("rock", "rock"),
+    ("pop", "pop"),
+)
+
+
+def genre_family(genre: str) -> str:
+    key = genre.casefold()
+    for keyword, family in FAMILIES:
+        if keyword in key:
+            return family
+    return key
+
+
+def genre_families(profile: TasteProfile) -> dict[str, dict[str, float]]:
+    """Family -> {genre: weight}, families and genres heaviest first."""
+    families: dict[str, dict[str, float]] = {}
+    for genre, weight in profile.genre_weights.items():
+        families.setdefault(genre_family(genre), {})[genre] = weight
+    ordered = sorted(families.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    return {name: dict(sorted(g.items(), key=lambda kv: (-kv[1], kv[0]))) for name, g in ordered}
+
+
+def family_weights(profile: TasteProfile) -> dict[str, float]:
+    return {name: sum(genres.values()) for name, genres in genre_families(profile).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Diversity:
+    """Normalised Shannon entropy in [0, 1] and the "effective number" of equally loved items."""
+
+    value: float
+    effective: float
+    basis: Literal["genres", "artists"]
+
+
+def diversity(profile: TasteProfile) -> Diversity:
+    basis: Literal["genres", "artists"] = "genres" if profile.has_genres else "artists"
+    weights = list(
+        profile.genre_weights.values() if profile.has_genres else profile.artist_weights().values()
+    )
+    entropy = -sum(w * math.log(w) for w in weights if w > 0)
+    value = entropy / math.log(len(weights)) if len(weights) > 1 else 0.0
+    return Diversity(value=min(1.0, max(0.0, value)), effective=math.exp(entropy), basis=basis)
+
+
+@dataclass(frozen=True)
+class PopulationStats:
+    """How many stored listeners have each artist, and everyone's niche score (sorted)."""
+
+    listeners: int
+    artist_listeners: Mapping[str, int]
+    niche_scores: tuple[float, ...]
+
+
+def population_stats(profiles: Sequence[TasteProfile]) -> PopulationStats:
+    counts: dict[str, int] = {}
+    for profile in profiles:
+        for key in profile.artist_weights():
+            counts[key] = counts.get(key, 0) + 1
+    partial = PopulationStats(len(profiles), counts, ())
+    scores = sorted(_niche_score(p, partial, counted=True) for p in profiles)
+    return PopulationStats(len(profiles), counts, tuple(scores))
+
+
+@dataclass(frozen=True, slots=True)
+class Niche:
+    """``score`` in [0, 1]: the listening-weighted rarity of your artists (0 = everyone has them).
+    ``percentile``: the share of listeners whose taste is less niche than yours."""
+
+    score: float
+    percentile: float
+
+
+def niche(profile: TasteProfile, stats: PopulationStats, *, counted: bool = True) -> Niche:
+    """``counted``: whether ``profile`` is one of the listeners ``stats`` was built from."""
+    score = _niche_score(profile, stats, counted=counted)
+    below = bisect.bisect_left(stats.niche_scores, score)
+    percentile = below / len(stats.niche_scores) if stats.niche_scores else 0.0
+    return Niche(score=score, percentile=percentile)
+
+
+def _niche_score(profile: TasteProfile, stats: PopulationStats, *, counted: bool) -> float:
+    listeners = stats.listeners + (0 if counted else 1)
+    if listeners <= 1:
+        return 0.0
+    total = 0.0
+    for key, weight in profile.artist_weights().items():
+        having = stats.artist_listeners.get(key, 0) + (0 if counted else 1)
+        total += weight * math.log(listeners / max(having, 1)) / math.log(listeners)
+    return min(1.0, max(0.0, total))
+
+
+def rare_artists(
+    profile: TasteProfile, stats: PopulationStats, limit: int = 5, *, counted: bool = True
+) -> list[tuple[str, int]]:
+    """Your artists that the fewest other listeners have: (name, other listeners having it)."""
+    names = profile.artist_names()
+    others = [
+        (names[key], stats.artist_listeners.get(key, 0) - (1 if counted else 0))
+        for key in profile.artist_weights()
+    ]
+    others.sort(key=lambda item: (item[1], item[0]))
+    return others[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class DriftRow:
+    artist: str
+    weights: Mapping[RangeName, float]  # 0.0 where the artist is absent from a range
+    change: float  # short-term weight minus long-term weight
+
+
+def drift(profile: TasteProfile, limit: int = 5) -> tuple[list[DriftRow], list[DriftRow]]:
+    """(rising, falling): the artists whose share grew or shrank most from long to short term.
+
+    Empty when the profile does not have both a long (or medium) and a short range.
+    """
+    old_range: RangeName | None = next(
+        (r for r in ("long_term", "medium_term", "all_time") if r in profile.ranges), None
+    )
+    if "short_term" not in profile.ranges or old_range is None:
+        return [], []
+    per_range = {name: _range_weights(profile, name) for name in profile.ranges}
+    names = profile.artist_names()
+    rows = [
+        DriftRow(
+            artist=names[key],
+            weights={name: weights.get(key, 0.0) for name, weights in per_range.items()},
+            change=per_range["short_term"].get(key, 0.0) - per_range[old_range].get(key, 0.0),
+        )
+        for key in names
+    ]
+    rising = sorted((r for r in rows if r.change > 0), key=lambda r: (-r.change, r.artist))[:limit]
+    falling = sorted((r for r in rows if r.change < 0), key=lambda r: (r.change, r.artist))[:limit]
+    return rising, falling
+
+
+def _range_weights(profile: TasteProfile, name: RangeName) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for artist in profile.ranges[name].artists:
+        key = artist_key(artist.name)
+        weights[key] = weights.get(key, 0.0) + artist.weight
+    return weights
+
+
+def shared_and_unique(
+    a: TasteProfile, b: TasteProfile, limit: int = 15
+) -> tuple[list[str], list[str], list[str]]:
+    """(shared, only a, only b) artist names, each list heaviest first."""
+    wa, wb = a.artist_weights(), b.artist_weights()
+    names = {**b.artist_names(), **a.artist_names()}
+    shared = sorted(wa.keys() & wb.keys(), key=lambda k: (-(wa[k] + wb[k]), k))
+    only_a = sorted(wa.keys() - wb.keys(), key=lambda k: (-wa[k], k))
+    only_b = sorted(wb.keys() - wa.keys(), key=lambda k: (-wb[k], k))
+    return (
+        [names[k] for k in shared[:limit]],
+        [names[k] for k in only_a[:limit]],
+        [names[k] for k in only_b[:limit]],
+    )
+
+
+def top_items(weights: Mapping[str, float], limit: int) -> list[tuple[str, float]]:
+    return sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def union_top(mappings: Iterable[Mapping[str, float]], per_side: int) -> list[str]:
+    """The union of each mapping's top ``per_side`` keys, in first-seen order."""
+    keys: list[str] = []
+    for weights in mappings:
+        for key, _ in top_items(weights, per_side):
+            if key not in keys:
+                keys.append(key)
+    return keys

@@ -1,0 +1,94 @@
+"""Fixtures for the dashboard tests: a real SQLite store seeded with the demo population, and
+``AppTest`` runs of ``dashboard.py`` pointed at it through ``SOULMATE_STORE``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from soulmate_core import Store, open_store
+from soulmate_core.demo import demo_population
+
+ROOT = Path(__file__).resolve().parents[2]
+DASHBOARD = str(ROOT / "dashboard.py")
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    store = open_store(f"sqlite:///{path}")
+    store.put_many(demo_population())
+    store.close()
+    return path
+
+
+@pytest.fixture
+def store_url(demo_db_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh copy of the demo store for one test; the dashboard finds it via SOULMATE_STORE."""
+    path = tmp_path / "soulmate.db"
+    shutil.copyfile(demo_db_template, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("SOULMATE_STORE", url)
+    for name in ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_REDIRECT_URI"):
+        monkeypatch.delenv(name, raising=False)
+    return url
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """The same store the dashboard sees, opened by the test to check what was written."""
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def app(store_url: str) -> Callable[[], AppTest]:
+    def start() -> AppTest:
+        return AppTest.from_file(DASHBOARD, default_timeout=60).run()
+
+    return start
+
+
+def figures(at: AppTest) -> list[dict[str, Any]]:
+    """Every Plotly chart on the page, as the figure JSON the browser receives."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def figure_titled(at: AppTest, words: str) -> dict[str, Any]:
+    for figure in figures(at):
+        title = figure["layout"].get("title", {}).get("text", "")
+        if words.casefold() in title.casefold():
+            return figure
+    raise AssertionError(f"no chart titled {words!r} among {[f['layout'].get('title') for f in figures(at)]}")
+
+
+def texts(at: AppTest) -> str:
+    """All the text a user reads on the page, in one string."""
+    parts: list[str] = []
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "success",
+        "warning",
+        "error",
+    ):
+        parts.extend(str(element.value) for element in getattr(at, kind))
+    return "\n".join(parts)
+
+
+def sign_in_as_persona(at: AppTest, user_id: str) -> AppTest:
+    at.selectbox(key="persona_choice").set_value(user_id).run()
+    at.button(key="use_persona").click().run()
+    assert not at.exception, at.exception
+    return at
