@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn, TextIO
 
 from soulmate_core import service
@@ -17,6 +18,7 @@ from soulmate_core.errors import InputError, SoulmateError, StoreError, UnknownU
 from soulmate_core.profile import TasteProfile, to_item
 from soulmate_core.scoring import Match, match_to_dict
 from soulmate_core.sources.listens import profiles_from_listens, read_artist_genres, read_listens
+from soulmate_core.sources.spotify_export import profile_from_plays, read_export
 from soulmate_core.store import Store, open_store, store_url_from_env
 
 EXIT_UNKNOWN = 1
@@ -48,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("listens", help="CSV with header user_id,artist,weight")
     imp.add_argument("--genres", help="CSV with header artist,genre")
     imp.set_defaults(run=_import_listens)
+
+    exp = commands.add_parser("import-spotify-export", help="import a Spotify data export (zip or JSON)")
+    exp.add_argument("paths", nargs="+", metavar="PATH", help="the export zip, or its history JSON files")
+    exp.add_argument("--user-id", required=True, help="the user id to store the profile under")
+    exp.add_argument("--display-name", help="the name others see (default: the user id)")
+    exp.add_argument("--discoverable", action="store_true", help="let others find this profile")
+    exp.set_defaults(run=_import_spotify_export)
 
     seed = commands.add_parser("seed-demo", help="store the deterministic demo population")
     seed.add_argument("--users", type=lambda t: _limit(t, 100_000), default=DEFAULT_USERS)
@@ -119,6 +128,26 @@ def _import_listens(args: argparse.Namespace, store: Store) -> int:
         f"imported {len(listens)} listens: {written} profiles ({with_genres} with genres), "
         f"{artists} distinct artists"
     )
+    return 0
+
+
+def _import_spotify_export(args: argparse.Namespace, store: Store) -> int:
+    files = []
+    for path in args.paths:
+        try:
+            files.append((Path(path).name, Path(path).read_bytes()))
+        except OSError as exc:
+            raise InputError(f"cannot read the file: {exc.strerror}", path) from exc
+    plays = read_export(files)
+    user_id = args.user_id.strip()
+    if not user_id:
+        raise InputError("--user-id must not be empty")
+    profile = profile_from_plays(
+        plays, user_id=user_id, display_name=args.display_name or user_id, discoverable=args.discoverable
+    )
+    store.put(profile)
+    ranges = ", ".join(f"{name} {len(taste.artists)} artists" for name, taste in profile.ranges.items())
+    print(f"imported {len(plays)} music plays for {user_id}: {ranges}")
     return 0
 
 
