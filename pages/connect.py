@@ -1,8 +1,41 @@
-"""Connect: the ways in. Each ends with a saved profile and a button to your soulmates."""
+"""Connect: three ways in. Each ends with a saved profile and a button to your soulmates."""
+
+import time
 
 import streamlit as st
 
-from soulmate_app import data, nav, session
+from soulmate_app import data, flows, nav, session, spotify_login
+from soulmate_app.settings import load_settings
+from soulmate_core import InputError
+from soulmate_core.errors import SpotifyAuthError, SpotifyError
+
+settings = load_settings()
+spotify = settings.spotify
+
+
+def fetch_from_spotify() -> None:
+    """Fetch /me and the top items with a progress bar, then save the profile."""
+    assert spotify is not None
+    bar = st.progress(0.0, text="Asking Spotify for your listening…")
+
+    def progress(done: int, total: int, label: str) -> None:
+        bar.progress(done / total, text=f"Fetching {label}…")
+
+    def wait(seconds: int) -> None:
+        with st.spinner(f"Spotify asked us to slow down; retrying in {seconds} s…"):
+            time.sleep(seconds)
+
+    try:
+        profile = spotify_login.fetch_profile(spotify, progress=progress, on_wait=wait)
+    except SpotifyError as exc:
+        bar.empty()
+        if isinstance(exc, SpotifyAuthError):
+            spotify_login.forget_token()
+        st.error(flows.spotify_message(exc))
+        return
+    bar.empty()
+    flows.save_connected(profile)
+
 
 st.title("Find your music soulmates")
 st.write(
@@ -10,23 +43,90 @@ st.write(
     "with every score explained."
 )
 
-st.subheader("Try a demo persona")
-st.caption("No account needed: step into one of our demo listeners and look around.")
-personas = data.demo_personas()
-labels = {p.user_id: p.display_name for p in personas}
-chosen = st.selectbox(
-    "Demo persona",
-    options=list(labels),
-    format_func=lambda user_id: labels[user_id],
-    index=None,
-    placeholder="Choose a listener…",
-    key="persona_choice",
+# --- coming back from Spotify's login page (a new browser session) ---------------------------
+params = st.query_params
+if "code" in params or "error" in params:
+    code, state, denied = params.get("code"), params.get("state"), params.get("error")
+    st.query_params.clear()
+    if spotify is None:
+        st.error("Spotify login is not configured on this server.")
+    elif not spotify_login.state_is_valid(spotify, state):
+        st.error(
+            "This Spotify login could not be verified (its state is missing, forged or expired), "
+            "so we refused it. Please start the login again."
+        )
+    elif denied:
+        st.warning("You cancelled the Spotify login. Nothing was stored.")
+    elif code:
+        try:
+            spotify_login.exchange_code(spotify, code)
+        except SpotifyError as exc:
+            st.error(flows.spotify_message(exc))
+        else:
+            fetch_from_spotify()
+
+spotify_tab, export_tab, demo_tab = st.tabs(
+    ["Log in with Spotify", "Upload your data export", "Try a demo persona"]
 )
-if st.button("Use this persona", type="primary", disabled=chosen is None, key="use_persona"):
-    session.sign_in(str(chosen))
+
+with spotify_tab:
+    if spotify is None:
+        st.info(
+            "Spotify login is not set up on this server. To enable it, register an app at "
+            "developer.spotify.com, add the redirect URI `http://127.0.0.1:8501/`, and put "
+            "`client_id` and `client_secret` under `[spotify]` in `.streamlit/secrets.toml` "
+            "(see `.streamlit/secrets.toml.example`). Meanwhile, upload your data export or try a "
+            "demo persona: the other two tabs."
+        )
+    else:
+        st.write(
+            "We read your top artists and tracks (scope `user-top-read`), nothing else. "
+            "Your token stays in this browser session only."
+        )
+        st.link_button("Log in with Spotify", spotify_login.login_url(spotify), type="primary")
+        if spotify_login.has_token() and st.button("Refresh my profile from Spotify", key="spotify_refresh"):
+            fetch_from_spotify()
+        st.caption(
+            "Spotify's Development Mode admits only 5 registered users per app. "
+            "Everyone else: upload your data export."
+        )
+
+with export_tab:
+    st.write(
+        "In Spotify, open *Account → Privacy settings → Download your data*, and upload the zip "
+        "(or the `StreamingHistory_music_*.json` / `Streaming_History_Audio_*.json` files in it). "
+        "We keep only artists, tracks and time played, never the raw rows or personal fields."
+    )
+    uploads = st.file_uploader(
+        "Spotify data export", type=["zip", "json"], accept_multiple_files=True, key="export_files"
+    )
+    export_name = st.text_input("Your name, as others will see it", value="", key="export_name")
+    if st.button("Build my profile", disabled=not uploads, key="export_build", type="primary"):
+        with st.spinner("Reading your listening history…"):
+            try:
+                flows.import_export([(f.name, f.getvalue()) for f in uploads or []], export_name)
+            except InputError as exc:
+                st.error(f"We could not use this upload: {exc}. Nothing was stored.")
+
+with demo_tab:
+    st.caption("No account needed: step into one of our demo listeners and look around.")
+    personas = data.demo_personas()
+    labels = {p.user_id: p.display_name for p in personas}
+    chosen = st.selectbox(
+        "Demo persona",
+        options=list(labels),
+        format_func=lambda user_id: labels[user_id],
+        index=None,
+        placeholder="Choose a listener…",
+        key="persona_choice",
+    )
+    if st.button("Use this persona", type="primary", disabled=chosen is None, key="use_persona"):
+        session.sign_in(str(chosen))
 
 profile = session.current_profile()
 if profile is not None:
-    st.success(f"You are **{profile.display_name}**. Your taste profile is ready.")
-    if st.button("See your soulmates", key="see_soulmates", icon=":material/favorite:"):
+    st.success(f"You are **{profile.display_name}**. Your taste profile is saved.")
+    if not profile.discoverable:
+        st.caption("Others cannot find you yet: opt in on the Privacy & data page when you are ready.")
+    if st.button("See your soulmates", key="see_soulmates", icon=":material/favorite:", type="primary"):
         st.switch_page(nav.SOULMATES)

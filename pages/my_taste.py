@@ -1,21 +1,62 @@
-"""My taste: top genres and top artists."""
+"""My taste: genres, top artists per time range, drift, diversity and niche-ness."""
 
 import streamlit as st
 
-from soulmate_app import charts, session
-from soulmate_core.insights import genre_families
+from soulmate_app import charts, data, session
+from soulmate_core.insights import diversity, drift, genre_families, niche, rare_artists
 
 profile = session.require_profile()
 st.title("My taste")
-st.caption(f"{profile.display_name} · source: {profile.source}")
+st.caption(f"{profile.display_name} · from {profile.source} · updated {profile.updated_at[:10]}")
+
+spread = diversity(profile)
+rarity = niche(profile, data.stats())
+left, right = st.columns(2)
+left.metric("Diversity", f"{round(100 * spread.value)} / 100")
+left.caption(
+    f"How evenly your listening spreads over {spread.basis} (normalised entropy): like loving "
+    f"{spread.effective:.0f} {spread.basis} equally."
+)
+right.metric("Niche-ness", f"{round(100 * rarity.score)} / 100")
+right.caption(
+    "How rare your artists are among all listeners here, weighted by how much you play them: "
+    f"more niche than {round(100 * rarity.percentile)}% of them."
+)
 
 if profile.has_genres:
-    left, right = st.columns(2)
-    left.plotly_chart(charts.genre_bars(profile.genre_weights), key="genre_bars")
-    right.plotly_chart(charts.genre_sunburst(genre_families(profile)), key="genre_sunburst")
+    a, b = st.columns(2)
+    a.plotly_chart(charts.genre_sunburst(genre_families(profile)), key="genre_sunburst")
+    b.plotly_chart(charts.genre_bars(profile.genre_weights), key="genre_bars")
+else:
+    space = data.taste_space()
+    if space is not None:
+        _, latent = space.project(profile)
+        st.info(
+            "Your source gives no genres, so here is your taste along dimensions learned from "
+            "everyone's artists. Each is named by the artists that define it."
+        )
+        st.plotly_chart(charts.latent_bars(space.dim_labels, space.percentiles(latent)), key="latent_dims")
+    else:
+        st.info("Your source gives no genres; your artists below tell the story.")
 
-main = profile.main_range()
-st.plotly_chart(
-    charts.artist_bars(profile.top_artists(main, 15), f"Top artists, {charts.RANGE_LABELS[main]}"),
-    key="top_artists",
-)
+st.subheader("Top artists")
+tabs = st.tabs([charts.RANGE_LABELS[name] for name in profile.ranges])
+for tab, name in zip(tabs, profile.ranges, strict=True):
+    with tab:
+        title = f"Top artists, {charts.RANGE_LABELS[name]}"
+        st.plotly_chart(charts.artist_bars(profile.top_artists(name, 15), title), key=f"artists_{name}")
+
+rising, falling = drift(profile)
+st.subheader("Taste drift")
+if rising or falling:
+    st.caption(
+        "Who gained and who lost share of your listening, from your longest range to the last 4 weeks."
+    )
+    st.plotly_chart(charts.drift_chart(rising, falling, list(profile.ranges)), key="drift")
+else:
+    st.caption("Drift needs both a recent and a longer time range; this profile has one.")
+
+rare = rare_artists(profile, data.stats())
+if rare:
+    st.subheader("Your rarest artists")
+    st.write(", ".join(f"**{name}** ({others} other listeners)" for name, others in rare))

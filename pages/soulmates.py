@@ -1,15 +1,23 @@
-"""Soulmates: ranked matches, each score broken into its parts, with a one-line why."""
+"""Soulmates: ranked matches, each score broken into its parts, with shared artists and a why."""
 
 import streamlit as st
 
-from soulmate_app import charts, data, session
+from soulmate_app import charts, data, nav, session
+from soulmate_app.explain import shared_line
 
 profile = session.require_profile()
 st.title("Your soulmates")
+if not profile.discoverable:
+    st.caption("You can see others who opted in; they cannot see you until you opt in on Privacy & data.")
 
-found = data.matches(profile.user_id, 10)
+left, right = st.columns(2)
+limit = left.slider("How many", min_value=1, max_value=50, value=10, key="match_limit")
+minimum = right.slider("Minimum score", min_value=0, max_value=100, value=0, key="match_min")
+
+with st.spinner("Finding your soulmates…"):
+    found = [m for m in data.matches(profile.user_id, limit) if 100 * m.score >= minimum]
 if not found:
-    st.info("No soulmates yet: nobody who opted in shares your taste. Check back as more people join.")
+    st.info("No soulmates at this minimum score yet. Lower it, or check back as more people join.")
     st.stop()
 
 st.plotly_chart(charts.match_scores(found), key="match_scores")
@@ -18,3 +26,9 @@ for rank, m in enumerate(found, start=1):
         st.markdown(f"**{rank}. {m.other_display_name}** · score **{round(100 * m.score)}**")
         st.progress(min(1.0, m.score))
         st.write(m.summary)
+        st.caption(shared_line("Shared artists", m.shared_artists))
+        if m.shared_genres:
+            st.caption(shared_line("Shared genres", m.shared_genres))
+        if st.button("Compare", key=f"compare_{m.other_id}"):
+            st.session_state["compare_with"] = m.other_id
+            st.switch_page(nav.COMPARE)

@@ -13,6 +13,7 @@ from soulmate_app.settings import load_settings
 from soulmate_core import MatchIndex, Store, TasteProfile, open_store, service
 from soulmate_core.insights import PopulationStats, population_stats
 from soulmate_core.scoring import Match
+from soulmate_core.taste_space import TasteSpace, build_taste_space
 
 
 @st.cache_resource(show_spinner=False)
@@ -51,3 +52,14 @@ def demo_personas() -> list[TasteProfile]:
 
 def matches(user_id: str, limit: int) -> list[Match]:
     return service.matches_for(store(), user_id, limit, index=index())
+
+
+@st.cache_resource(show_spinner="Mapping everyone's taste…", max_entries=4)
+def _space(url: str, version: str) -> TasteSpace | None:
+    return build_taste_space([p for p in _index(url, version).profiles if p.discoverable])
+
+
+def taste_space() -> TasteSpace | None:
+    """The taste space of everyone discoverable; None when too few people opted in."""
+    url = load_settings().store_url
+    return _space(url, _store(url).version())

@@ -14,4 +14,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     (CONNECT, "Connect", ":material/login:", "connect"),
     (MY_TASTE, "My taste", ":material/graphic_eq:", "my-taste"),
     (SOULMATES, "Soulmates", ":material/favorite:", "soulmates"),
+    (COMPARE, "Compare", ":material/compare_arrows:", "compare"),
+    (TASTE_MAP, "Taste map", ":material/scatter_plot:", "taste-map"),
+    (PRIVACY, "Privacy & data", ":material/shield_person:", "privacy"),
 )

@@ -196,10 +196,18 @@ class FakeSpotify:
         with self._lock:
             self._tokens[token] = FakeSpotify._Token(user, scenario, failures, retry_after)
 
-    def issue_code(self, code: str, user: FakeUser, scenario: Scenario = Scenario.OK) -> None:
+    def issue_code(
+        self,
+        code: str,
+        user: FakeUser,
+        scenario: Scenario = Scenario.OK,
+        *,
+        failures: int = 1_000_000,
+        retry_after: int = 1,
+    ) -> None:
         """An authorization code that ``/api/token`` exchanges for a fresh token of ``user``."""
         token = f"access-{secrets.token_hex(8)}"
-        self.add_user(token, user, scenario)
+        self.add_user(token, user, scenario, failures=failures, retry_after=retry_after)
         with self._lock:
             self._codes[code] = token
 

@@ -1,0 +1,58 @@
+"""Compare: you against one soulmate, side by side."""
+
+import streamlit as st
+
+from soulmate_app import charts, data, session
+from soulmate_app.explain import component_rows, shared_line
+from soulmate_core.insights import family_weights, shared_and_unique, union_top
+
+profile = session.require_profile()
+st.title("Compare")
+
+candidates = data.matches(profile.user_id, 20)
+if not candidates:
+    st.info("No soulmates to compare with yet.")
+    st.stop()
+by_id = {m.other_id: m for m in candidates}
+wanted = st.session_state.get("compare_with")
+chosen = st.selectbox(
+    "Compare with",
+    options=list(by_id),
+    index=list(by_id).index(wanted) if wanted in by_id else 0,
+    format_func=lambda other: f"{by_id[other].other_display_name} ({round(100 * by_id[other].score)})",
+    key="compare_choice",
+)
+m = by_id[chosen]
+other = data.store().get(m.other_id)
+if other is None:
+    st.warning("This listener just left.")
+    st.stop()
+
+st.markdown(f"### You and {m.other_display_name}: score {round(100 * m.score)}")
+st.write(m.summary)
+
+if profile.has_genres and other.has_genres:
+    mine, theirs = family_weights(profile), family_weights(other)
+    axes = union_top([mine, theirs], 5)
+    series = {"you": [mine.get(a, 0.0) for a in axes], other.display_name: [theirs.get(a, 0.0) for a in axes]}
+    st.plotly_chart(charts.radar(axes, series, "Genre families"), key="radar")
+else:
+    space = data.taste_space()
+    if space is not None:
+        mine_vec, theirs_vec = space.project(profile)[1], space.project(other)[1]
+        series = {"you": space.percentiles(mine_vec), other.display_name: space.percentiles(theirs_vec)}
+        st.plotly_chart(
+            charts.radar(list(space.dim_labels), series, "Latent taste dimensions (percentiles)"), key="radar"
+        )
+
+shared, only_me, only_them = shared_and_unique(profile, other)
+a, b, c = st.columns(3)
+a.markdown("**Only you**\n\n" + ("\n".join(f"- {n}" for n in only_me) or "—"))
+b.markdown("**Both of you**\n\n" + ("\n".join(f"- {n}" for n in shared) or "—"))
+c.markdown(f"**Only {other.display_name}**\n\n" + ("\n".join(f"- {n}" for n in only_them) or "—"))
+
+st.subheader("Why this score")
+st.dataframe(component_rows(m), hide_index=True)
+st.caption(shared_line("Shared artists", m.shared_artists))
+if m.shared_genres:
+    st.caption(shared_line("Shared genres", m.shared_genres))

@@ -1,0 +1,31 @@
+"""Short text for matches, generic over whatever components and shared items scoring produces."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from soulmate_core import Match, SharedItem
+
+NICHE_MARK = "✦"
+
+
+def shared_line(label: str, items: Sequence[SharedItem], limit: int = 8) -> str:
+    """e.g. "Shared artists: Portishead ✦ niche, Massive Attack"; niche items are marked."""
+    if not items:
+        return f"{label}: none yet"
+    shown = [f"{s.name} {NICHE_MARK} niche" if s.niche else s.name for s in items[:limit]]
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return f"{label}: {', '.join(shown)}{more}"
+
+
+def component_rows(m: Match) -> list[dict[str, object]]:
+    """One row per score component: how much it weighs, how alike you are on it, what it adds."""
+    return [
+        {
+            "component": c.name,
+            "weight": round(c.weight, 3),
+            "similarity": round(c.value, 3),
+            "adds to score": round(100 * c.contribution, 1),
+        }
+        for c in m.components
+    ]

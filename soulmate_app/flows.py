@@ -1,0 +1,62 @@
+"""What the Connect page does with each way in, once the widgets have spoken."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+import streamlit as st
+
+from soulmate_app import data, session
+from soulmate_core import TasteProfile, service
+from soulmate_core.errors import (
+    SpotifyAuthError,
+    SpotifyError,
+    SpotifyForbiddenError,
+    SpotifyRateLimitError,
+    SpotifyUnavailableError,
+)
+from soulmate_core.sources.spotify_export import profile_from_plays, read_export
+
+
+def save_connected(profile: TasteProfile) -> TasteProfile:
+    """Save a freshly built profile and sign this session in as its owner.
+
+    A returning person keeps the discoverable choice they made; a new real person starts hidden.
+    """
+    existing = data.store().get(profile.user_id)
+    if existing is not None:
+        profile = profile.with_changes(discoverable=existing.discoverable)
+    service.save_profile(data.store(), profile)
+    session.sign_in(profile.user_id)
+    return profile
+
+
+def import_export(files: Sequence[tuple[str, bytes]], display_name: str) -> TasteProfile:
+    """Build and save a profile from an uploaded data export. Raises ``InputError``; stores
+    nothing then. The raw rows are dropped as soon as the profile is built."""
+    plays = read_export(files)
+    user_id = st.session_state.get(session.EXPORT_ID_KEY) or f"export-{secrets.token_hex(8)}"
+    profile = profile_from_plays(
+        plays, user_id=user_id, display_name=display_name.strip() or "Export listener"
+    )
+    saved = save_connected(profile)
+    st.session_state[session.EXPORT_ID_KEY] = user_id
+    return saved
+
+
+def spotify_message(exc: SpotifyError) -> str:
+    """A friendly, actionable line for each way a Spotify call can fail."""
+    if isinstance(exc, SpotifyForbiddenError):
+        return (
+            "Spotify refused access for this account. This app runs in Spotify's Development Mode, "
+            "which lets in at most 5 users that the app owner has registered. Ask the owner to add "
+            "you, or upload your Spotify data export instead: it works for everyone."
+        )
+    if isinstance(exc, SpotifyRateLimitError):
+        return f"Spotify is busy right now (rate limit). Please try again in {exc.retry_after} seconds."
+    if isinstance(exc, SpotifyAuthError):
+        return "Your Spotify login has expired or was refused. Please log in with Spotify again."
+    if isinstance(exc, SpotifyUnavailableError):
+        return "Spotify did not answer. Please try again in a minute."
+    return f"Spotify could not give us your listening: {exc}"

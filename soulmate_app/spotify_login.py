@@ -1,0 +1,106 @@
+"""Log in with Spotify: the Authorization Code flow, one token per browser session.
+
+The token lives only in ``st.session_state`` (``SessionCacheHandler``): never in a file, never in
+``st.cache_*``, never logged. spotipy does not verify ``state``; ``oauth_state`` signs it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+from spotipy.cache_handler import CacheHandler
+from spotipy.oauth2 import SpotifyOAuth
+
+from soulmate_app.oauth_state import sign_state, verify_state
+from soulmate_app.session import TOKEN_KEY
+from soulmate_app.settings import SpotifySettings
+from soulmate_core import TasteProfile
+from soulmate_core.errors import SpotifyAuthError, SpotifyRateLimitError
+from soulmate_core.sources.spotify_api import build_taste_profile
+from soulmate_core.sources.spotify_client import Progress, fetch_payloads, make_client, spotify_errors
+
+SCOPE = "user-top-read"
+MAX_RATE_LIMIT_RETRIES = 3
+MAX_WAIT_SECONDS = 120
+
+
+class SessionCacheHandler(CacheHandler):  # type: ignore[misc]
+    """spotipy's token cache, kept in this browser session's ``st.session_state`` only."""
+
+    def get_cached_token(self) -> dict[str, Any] | None:
+        token = st.session_state.get(TOKEN_KEY)
+        return token if isinstance(token, dict) else None
+
+    def save_token_to_cache(self, token_info: dict[str, Any]) -> None:
+        st.session_state[TOKEN_KEY] = token_info
+
+
+def auth_manager(settings: SpotifySettings) -> SpotifyOAuth:
+    manager = SpotifyOAuth(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        redirect_uri=settings.redirect_uri,
+        scope=SCOPE,
+        cache_handler=SessionCacheHandler(),
+        open_browser=False,
+        requests_timeout=10,
+    )
+    # Per instance, so tests can point one manager at a local fake of the accounts service.
+    manager.OAUTH_AUTHORIZE_URL = settings.authorize_url
+    manager.OAUTH_TOKEN_URL = settings.token_url
+    return manager
+
+
+def login_url(settings: SpotifySettings) -> str:
+    url: str = auth_manager(settings).get_authorize_url(state=sign_state(settings.state_secret))
+    return url
+
+
+def state_is_valid(settings: SpotifySettings, state: str | None) -> bool:
+    return verify_state(settings.state_secret, state)
+
+
+def exchange_code(settings: SpotifySettings, code: str) -> None:
+    """Trade the authorization code for a token, saved in this session only."""
+    with spotify_errors():
+        auth_manager(settings).get_access_token(code, as_dict=False, check_cache=False)
+
+
+def has_token() -> bool:
+    return SessionCacheHandler().get_cached_token() is not None
+
+
+def fetch_profile(
+    settings: SpotifySettings,
+    *,
+    progress: Progress | None = None,
+    on_wait: Callable[[int], None] = time.sleep,
+) -> TasteProfile:
+    """The visitor's profile from Spotify. On 429 waits ``Retry-After`` (via ``on_wait``) and
+    retries; on a rejected token refreshes it once. Raises the core's ``SpotifyError`` tree."""
+    manager = auth_manager(settings)
+    client = make_client(auth_manager=manager, api_base=settings.api_base)
+    refreshed = False
+    waits = 0
+    while True:
+        try:
+            return build_taste_profile(fetch_payloads(client, progress=progress))
+        except SpotifyRateLimitError as exc:
+            waits += 1
+            if waits > MAX_RATE_LIMIT_RETRIES or exc.retry_after > MAX_WAIT_SECONDS:
+                raise
+            on_wait(exc.retry_after)
+        except SpotifyAuthError:
+            token = SessionCacheHandler().get_cached_token()
+            if refreshed or not token or not token.get("refresh_token"):
+                raise
+            refreshed = True
+            with spotify_errors():
+                manager.refresh_access_token(token["refresh_token"])
+
+
+def forget_token() -> None:
+    st.session_state.pop(TOKEN_KEY, None)
