@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 
 .DEFAULT_GOAL := test
-.PHONY: run test lint typecheck pytest app-deps dev-deps clean
+.PHONY: run test lint typecheck pytest app-deps dev-deps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ pytest: dev-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# make bench - the import + matches --all sequence on ../shared/data/lastfm-hetrec-dev, timed by stage
+bench: app-deps
+	$(BIN)/python benchmarks/dev_data.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts
