@@ -1,0 +1,114 @@
+"""Every notebook in notebooks/ runs top to bottom, on a temporary store, and is committed clean."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+
+from soulmate_core import open_store
+from soulmate_core.demo import demo_population
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+EXPLORE = NOTEBOOKS_DIR / "01_explore_profiles.ipynb"
+PLOTLY = "application/vnd.plotly.v1+json"
+
+pytestmark = pytest.mark.notebook
+
+
+def execute(notebook: Path, workdir: Path) -> Any:
+    """Run a copy of the notebooks folder's notebook in ``workdir`` with the venv's python3 kernel."""
+    copy = workdir / notebook.name
+    shutil.copytree(NOTEBOOKS_DIR, workdir, dirs_exist_ok=True)
+    nb = nbformat.read(copy, as_version=4)
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    )
+    client.execute()
+    return nb
+
+
+def values(array: Any) -> list[Any]:
+    """A figure JSON array: a plain list, or Plotly's typed array ``{"dtype", "bdata": base64}``."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def figures(nb: Any) -> list[dict[str, Any]]:
+    return [
+        output["data"][PLOTLY]
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if PLOTLY in output.get("data", {})
+    ]
+
+
+@pytest.fixture
+def seeded_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """$SOULMATE_STORE points at a temporary store holding a small demo population."""
+    url = "sqlite:///" + str(tmp_path / "store" / "notebook.db")
+    store = open_store(url)
+    try:
+        store.put_many(demo_population(60))
+    finally:
+        store.close()
+    monkeypatch.setenv("SOULMATE_STORE", url)
+    return url
+
+
+def test_there_are_notebooks() -> None:
+    assert EXPLORE in NOTEBOOKS
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
+def test_notebook_is_committed_without_outputs(notebook: Path) -> None:
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{notebook.name}: clear the outputs before committing"
+            assert cell.execution_count is None, f"{notebook.name}: clear the execution counts"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
+def test_notebook_runs(notebook: Path, tmp_path: Path, seeded_store: str) -> None:
+    execute(notebook, tmp_path / "run")
+
+
+def test_explore_notebook_plots_genres_and_match_scores_from_the_store(
+    tmp_path: Path, seeded_store: str
+) -> None:
+    nb = execute(EXPLORE, tmp_path / "run")
+    genre_chart, score_chart = figures(nb)
+    demo_genres = {g for p in demo_population(60) for g in p.genre_weights}
+    bars = genre_chart["data"][0]
+    assert bars["type"] == "bar"
+    assert set(values(bars["y"])) <= demo_genres
+    assert len(values(bars["y"])) > 5
+    assert all(v > 0 for v in values(bars["x"]))
+    histogram_values = [v for trace in score_chart["data"] for v in values(trace["x"])]
+    assert all(trace["type"] == "histogram" for trace in score_chart["data"])
+    assert len(histogram_values) == 60 * 10
+    assert all(0.0 <= v <= 1.0 for v in histogram_values)
+
+
+def test_explore_notebook_seeds_the_demo_when_the_store_is_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "empty.db"
+    monkeypatch.setenv("SOULMATE_STORE", "sqlite:///" + str(empty))
+    nb = execute(EXPLORE, tmp_path / "run")
+    assert len(figures(nb)) == 2
+    store = open_store("sqlite:///" + str(empty))
+    try:
+        assert list(store.iter_all()) == []  # the demo went into a temporary store, not this one
+    finally:
+        store.close()
