@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from soulmate_app import data, session
+from soulmate_app.settings import load_settings
 from soulmate_core import TasteProfile, service
 from soulmate_core.errors import (
     SpotifyAuthError,
@@ -35,7 +36,7 @@ def save_connected(profile: TasteProfile) -> TasteProfile:
 def import_export(files: Sequence[tuple[str, bytes]], display_name: str) -> TasteProfile:
     """Build and save a profile from an uploaded data export. Raises ``InputError``; stores
     nothing then. The raw rows are dropped as soon as the profile is built."""
-    plays = read_export(files)
+    plays = read_export(files, max_total_bytes=load_settings().max_export_bytes)
     user_id = st.session_state.get(session.EXPORT_ID_KEY) or f"export-{secrets.token_hex(8)}"
     profile = profile_from_plays(
         plays, user_id=user_id, display_name=display_name.strip() or "Export listener"

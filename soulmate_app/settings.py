@@ -23,6 +23,7 @@ from typing import Any
 
 import streamlit as st
 
+from soulmate_core.sources.spotify_export import MAX_TOTAL_BYTES
 from soulmate_core.store import store_url_from_env
 
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8501/"
@@ -54,12 +55,18 @@ class SpotifySettings:
 class AppSettings:
     store_url: str
     spotify: SpotifySettings | None
+    max_export_bytes: int = MAX_TOTAL_BYTES
 
 
 def load_settings() -> AppSettings:
     secrets = _secrets()
     store_url = os.environ.get("SOULMATE_STORE") or str(secrets.get("SOULMATE_STORE") or "")
-    return AppSettings(store_url=store_url or store_url_from_env(), spotify=_spotify(secrets))
+    cap_mb = os.environ.get("SOULMATE_MAX_EXPORT_MB") or str(secrets.get("SOULMATE_MAX_EXPORT_MB") or "")
+    return AppSettings(
+        store_url=store_url or store_url_from_env(),
+        spotify=_spotify(secrets),
+        max_export_bytes=int(cap_mb) * 2**20 if cap_mb.isdigit() else MAX_TOTAL_BYTES,
+    )
 
 
 def _spotify(secrets: Mapping[str, Any]) -> SpotifySettings | None:

@@ -1,0 +1,73 @@
+"""Uploading a Spotify data export on the Connect page: both formats, bad files, zip bombs."""
+
+from __future__ import annotations
+
+import pytest
+
+from soulmate_core import Store
+from tests import export_fixtures as fx
+
+from .conftest import texts
+
+
+def _upload(at, files, name="Robin"):
+    at.file_uploader(key="export_files").set_value(files).run()
+    at.text_input(key="export_name").input(name).run()
+    at.button(key="export_build").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _exports(store: Store):
+    return [p for p in store.iter_all() if p.source == "spotify-export"]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        [("my_spotify_data.zip", fx.account_zip(), "application/zip")],
+        [("my_spotify_data.zip", fx.extended_zip(), "application/zip")],
+        [("Streaming_History_Audio_2025_0.json", fx.as_json(fx.extended_rows()), "application/json")],
+    ],
+    ids=["account-data-zip", "extended-zip", "extended-json"],
+)
+def test_an_export_becomes_a_saved_hidden_profile(app, store: Store, files) -> None:
+    at = _upload(app(), files)
+    assert "You are **Robin**" in texts(at)
+    (profile,) = _exports(store)
+    assert profile.display_name == "Robin"
+    assert not profile.discoverable
+    assert profile.top_artists("long_term", 1)[0].name == "Radiohead"
+    assert at.button(key="see_soulmates")
+    at.switch_page("pages/my_taste.py").run()
+    assert not at.exception
+    titles = [c.proto.spec for c in at.get("plotly_chart")]
+    assert any("Your taste dimensions" in t for t in titles)  # no genres: latent dimensions instead
+    assert any("Radiohead" in t for t in titles)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("export.zip", b"PK\x03\x04 not really", "not a valid zip"),
+        ("StreamingHistory_music_0.json", b"[{]", "not valid JSON"),
+        ("StreamingHistory_music_0.json", b'[{"song": "x"}]', "not a Spotify streaming history row"),
+        ("export.zip", fx.zip_of({"Userdata.json": b"{}"}), "no streaming history in this zip"),
+        ("export.zip", fx.podcast_only_zip(), "no music plays found"),
+    ],
+)
+def test_bad_uploads_get_a_message_and_store_nothing(app, store: Store, name, content, message) -> None:
+    before = store.version()
+    at = _upload(app(), [(name, content, "application/octet-stream")])
+    errors = " ".join(e.value for e in at.error)
+    assert "We could not use this upload" in errors and message in errors
+    assert "Nothing was stored" in errors
+    assert store.version() == before
+    assert not _exports(store)
+
+
+def test_a_zip_bomb_is_refused(app, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOULMATE_MAX_EXPORT_MB", "4")
+    at = _upload(app(), [("bomb.zip", fx.bomb_zip(8), "application/zip")])
+    assert "zip bomb" in " ".join(e.value for e in at.error)
+    assert not _exports(store)

@@ -1,0 +1,73 @@
+"""My taste in full, Soulmates filters, Compare and the Taste map, for a demo persona."""
+
+from __future__ import annotations
+
+import json
+
+from soulmate_core import Store, service
+
+from .conftest import figure_titled, figures, sign_in_as_persona, texts
+
+PERSONA = "demo-0007"
+
+
+def test_my_taste_shows_sunburst_ranges_drift_and_defined_figures(app, store: Store) -> None:
+    at = sign_in_as_persona(app(), PERSONA)
+    at.switch_page("pages/my_taste.py").run()
+    profile = store.get(PERSONA)
+    sunburst = figure_titled(at, "by family")["data"][0]
+    assert sunburst["type"] == "sunburst" and next(iter(profile.genre_weights)) in sunburst["labels"]
+    for name in profile.ranges:
+        assert any(profile.ranges[name].artists[0].name in json.dumps(f) for f in figures(at))
+    drift = figure_titled(at, "Taste drift")
+    assert drift["data"] and all(len(trace["y"]) == 3 for trace in drift["data"])
+    labels = [m.label for m in at.metric]
+    assert labels == ["Diversity", "Niche-ness"]
+    page = texts(at)
+    assert "normalised entropy" in page and "more niche than" in page
+
+
+def test_soulmates_limit_and_minimum_score(app, store: Store) -> None:
+    at = sign_in_as_persona(app(), PERSONA)
+    at.switch_page("pages/soulmates.py").run()
+    at.slider(key="match_limit").set_value(5).run()
+    chart = figure_titled(at, "Your soulmates")
+    assert len(chart["data"][0]["y"]) == 5
+    assert {t["name"] for t in chart["data"]} == {
+        c.name for c in service.matches_for(store, PERSONA, 1)[0].components
+    }
+    best = service.matches_for(store, PERSONA, 5)
+    cut = round(100 * best[2].score) + 1
+    at.slider(key="match_min").set_value(cut).run()
+    shown = figure_titled(at, "Your soulmates")["data"][0]["y"]
+    assert len(shown) == sum(1 for m in best if 100 * m.score >= cut) < 5
+    assert "Shared artists:" in texts(at)
+
+
+def test_compare_overlays_radar_and_lists_shared_and_unique_artists(app, store: Store) -> None:
+    at = sign_in_as_persona(app(), PERSONA)
+    at.switch_page("pages/soulmates.py").run()
+    best = service.matches_for(store, PERSONA, 1)[0]
+    at.button(key=f"compare_{best.other_id}").click().run()
+    assert at.title[0].value == "Compare"
+    radar = figure_titled(at, "Genre families")
+    assert [t["name"] for t in radar["data"]] == ["you", best.other_display_name]
+    assert all(t["type"] == "scatterpolar" and max(t["r"]) > 0 for t in radar["data"])
+    page = texts(at)
+    assert "**Both of you**" in page and best.shared_artists[0].name in page
+    assert best.summary in page
+    assert at.dataframe  # the components table
+
+
+def test_taste_map_shows_discoverable_listeners_by_name_only(app, store: Store) -> None:
+    at = sign_in_as_persona(app(), PERSONA)
+    at.switch_page("pages/taste_map.py").run()
+    figure = figure_titled(at, "Taste map")
+    dots = [t for t in figure["data"] if t["name"] != "you"]
+    names = [n for t in dots for n in t["text"]]
+    assert len(names) == sum(1 for p in store.iter_all() if p.discoverable)
+    (me,) = [t for t in figure["data"] if t["name"] == "you"]
+    assert me["text"] == [store.get(PERSONA).display_name]
+    dumped = json.dumps(figure)
+    assert "demo-0" not in dumped  # hover carries display names, never user ids
+    assert len(dots) >= 5 and all("/" in t["name"] or t["name"] for t in dots)
