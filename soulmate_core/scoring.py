@@ -1,20 +1,58 @@
 """Pure scoring: how alike two profiles are, in parts a person can read.
 
 A score is a sum of components, each a ``weight`` times a ``value`` in [0, 1], with weights summing
-to 1, so the score is in [0, 1]. When either side has no genres (Spotify's Development Mode, data
-exports), the genre weight moves to the artist component instead of counting as a mismatch.
+to 1, so the score is in [0, 1]:
+
+- ``artists``: cosine of the artist weights, each scaled by its rarity (idf) in the population;
+- ``genres``: the same over genres;
+- ``latent``: cosine in the population's latent taste space (see ``population``).
+
+A component that cannot be computed for a pair (either side has no genres; no population, or taste
+unknown to it) hands its weight to the others in proportion, instead of counting as a mismatch.
+The blend weights are chosen by cross-validation (``tuning``; docs/matching.md).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
+
+from soulmate_core.population import Population, Taste, plain_taste
 from soulmate_core.profile import TasteProfile
 
-ARTIST_WEIGHT = 0.6
-GENRE_WEIGHT = 0.4
+COMPONENTS = ("artists", "genres", "latent")
+RELATED_TASTE = 0.5
+"""A latent value from which the summary says the two listen to closely related artists."""
+
+
+@dataclass(frozen=True, slots=True)
+class Blend:
+    """Relative weights of the components before availability is taken into account."""
+
+    artists: float = 0.3
+    genres: float = 0.1
+    latent: float = 0.6
+
+    def without(self, component: str) -> Blend:
+        return replace(self, **{component: 0.0})
+
+    def weights(self, *, genres: bool, latent: bool) -> dict[str, float]:
+        """Weights summing to 1 over the components a pair has; artists when nothing else is."""
+        raw = {
+            "artists": self.artists,
+            "genres": self.genres if genres else 0.0,
+            "latent": self.latent if latent else 0.0,
+        }
+        total = sum(raw.values())
+        if total <= 0:
+            return {"artists": 1.0, "genres": 0.0, "latent": 0.0}
+        return {name: value / total for name, value in raw.items()}
+
+
+DEFAULT_BLEND = Blend()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,26 +87,49 @@ class Match:
     summary: str
 
 
-def component_weights(a_has_genres: bool, b_has_genres: bool) -> dict[str, float]:
-    if a_has_genres and b_has_genres:
-        return {"artists": ARTIST_WEIGHT, "genres": GENRE_WEIGHT}
-    return {"artists": 1.0, "genres": 0.0}
+def match(
+    a: TasteProfile,
+    b: TasteProfile,
+    population: Population | None = None,
+    blend: Blend = DEFAULT_BLEND,
+) -> Match:
+    """How alike ``a`` and ``b`` are, seen from ``a``. Symmetric in score.
+
+    Without ``population`` every artist and genre counts as equally rare and there is no latent part.
+    """
+    taste = population.taste if population else plain_taste
+    return explain(a, b, taste(a), taste(b), population, blend)
 
 
-def match(a: TasteProfile, b: TasteProfile) -> Match:
-    """How alike ``a`` and ``b`` are, seen from ``a``. Symmetric in score."""
-    weights = component_weights(a.has_genres, b.has_genres)
-    names = {**b.artist_names(), **a.artist_names()}
-    artist_value, artist_parts = _cosine_parts(a.artist_weights(), b.artist_weights())
-    genre_value, genre_parts = _cosine_parts(a.genre_weights, b.genre_weights)
+def explain(
+    a: TasteProfile,
+    b: TasteProfile,
+    taste_a: Taste,
+    taste_b: Taste,
+    population: Population | None = None,
+    blend: Blend = DEFAULT_BLEND,
+) -> Match:
+    """``match`` from tastes already computed (the index computes each profile's once)."""
+    latent_value = _latent_value(taste_a, taste_b)
+    genres = bool(taste_a.genres and taste_b.genres)
+    weights = blend.weights(genres=genres, latent=latent_value is not None)
+    artist_value, artist_parts = _cosine_parts(taste_a.artists, taste_b.artists)
+    genre_value, genre_parts = _cosine_parts(taste_a.genres, taste_b.genres)
     components = (
         Component("artists", weights["artists"], artist_value),
-        Component("genres", weights["genres"], genre_value),
+        Component("genres", weights["genres"], genre_value if weights["genres"] else 0.0),
+        Component("latent", weights["latent"], latent_value or 0.0),
     )
+    names = {**taste_b.names, **taste_a.names}
+    niche_artist = population.is_niche_artist if population else _never
+    niche_genre = population.is_niche_genre if population else _never
     shared_artists = tuple(
-        SharedItem(names.get(key, key), weights["artists"] * part) for key, part in artist_parts
+        SharedItem(names.get(key, key), weights["artists"] * part, niche_artist(key))
+        for key, part in artist_parts
     )
-    shared_genres = tuple(SharedItem(key, weights["genres"] * part) for key, part in genre_parts)
+    shared_genres = tuple(
+        SharedItem(key, weights["genres"] * part, niche_genre(key)) for key, part in genre_parts
+    )
     score = min(1.0, max(0.0, sum(c.contribution for c in components)))
     return Match(
         user_id=a.user_id,
@@ -78,14 +139,37 @@ def match(a: TasteProfile, b: TasteProfile) -> Match:
         components=components,
         shared_artists=shared_artists,
         shared_genres=shared_genres,
-        summary=summarise(shared_artists, shared_genres, genre_value if weights["genres"] else None),
+        summary=summarise(
+            shared_artists,
+            shared_genres,
+            _overlap(a.genre_weights, b.genre_weights) if weights["genres"] else None,
+            components[2].value if weights["latent"] else None,
+        ),
     )
+
+
+def _latent_value(a: Taste, b: Taste) -> float | None:
+    """Cosine of the latent vectors, clipped to [0, 1]; None when either side has none."""
+    if a.latent is None or b.latent is None:
+        return None
+    return min(1.0, max(0.0, float(np.dot(a.latent, b.latent))))
+
+
+def _never(key: str) -> bool:
+    return False
+
+
+def _overlap(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Share of genre weight the two have in common: weighted Jaccard of shares summing to 1."""
+    common = sum(min(a[k], b[k]) for k in a.keys() & b.keys())
+    return common / (2.0 - common) if common < 2.0 else 1.0
 
 
 def summarise(
     shared_artists: tuple[SharedItem, ...],
     shared_genres: tuple[SharedItem, ...],
     genre_overlap: float | None,
+    latent: float | None = None,
 ) -> str:
     """One line a person would say, e.g. "You both love Portishead and Massive Attack; ..."."""
     parts = []
@@ -94,6 +178,8 @@ def summarise(
     if genre_overlap is not None and shared_genres:
         genres = ", ".join(s.name for s in shared_genres[:2])
         parts.append(f"{round(100 * genre_overlap)}% of your genres overlap ({genres})")
+    if latent is not None and latent >= RELATED_TASTE and len(shared_artists) < 3:
+        parts.append("you listen to closely related artists")
     if not parts:
         return "No artists or genres in common yet"
     text = "; ".join(parts)
