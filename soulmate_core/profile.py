@@ -79,6 +79,7 @@ class TasteProfile:
     discoverable: bool = True
     updated_at: str = field(default_factory=utc_now_iso)
     schema_version: int = SCHEMA_VERSION
+    trimmed: bool = False  # long tails were cut to fit a store's item size limit
 
     def artist_weights(self) -> dict[str, float]:
         """Artist key -> weight over all ranges (each range counts equally); sums to 1."""
@@ -182,6 +183,8 @@ def to_item(profile: TasteProfile) -> dict[str, Any]:
             for name, taste in profile.ranges.items()
         },
     }
+    if profile.trimmed:
+        body["trimmed"] = True
     return {"user_id": profile.user_id, "profile": body, "updated_at": profile.updated_at}
 
 
@@ -207,6 +210,7 @@ def from_item(item: Mapping[str, Any]) -> TasteProfile:
         discoverable=bool(body.get("discoverable", True)),
         updated_at=str(item.get("updated_at") or body["updated_at"]),
         schema_version=int(body.get("schema_version", SCHEMA_VERSION)),
+        trimmed=bool(body.get("trimmed", False)),
     )
 
 

@@ -1,0 +1,199 @@
+"""The DynamoDB store: one item per user, ``{user_id, profile: {...}, updated_at}``.
+
+- **Where.** Region, credentials and endpoint come from the standard AWS environment (e.g.
+  ``AWS_REGION``, ``AWS_ENDPOINT_URL_DYNAMODB``), read by boto3 itself.
+- **Numbers.** Floats are stored as ``Decimal`` (from their shortest repr, so they come back as the
+  same float); magnitudes under DynamoDB's 1E-130 become 0; NaN and infinities are refused.
+- **Conditional writes.** A put succeeds only when no item exists or the stored ``updated_at`` is
+  not newer (fixed-width ISO-8601 UTC strings order as times); otherwise ``StaleWriteError``.
+- **Size.** Profiles are capped by ``trim.cap_profile`` well under the 400 KB item limit.
+- **Reads.** ``iter_all`` follows Scan pagination (1 MB pages) with a paginator.
+- **Version.** The profiles table holds nothing but profiles, so the change counter lives in a
+  companion table ``<TABLE>-meta`` (key ``name``, one item ``version``). Every successful write or
+  delete then adds 1 to it with an atomic ``ADD``; ``version()`` is one strongly consistent
+  GetItem. The bump follows the profile write (DynamoDB Local stand-ins lack transactions), so a
+  reader may briefly see new data under the old version, never an old version after the new one.
+
+boto3 is imported here and nowhere else in the core.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from soulmate_core.errors import StaleWriteError, StoreError
+from soulmate_core.profile import TasteProfile, from_item, to_item
+from soulmate_core.trim import MAX_ITEM_BYTES, cap_profile
+
+META_SUFFIX = "-meta"
+_VERSION_KEY = {"name": {"S": "version"}}
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+class DynamoDBStore:
+    def __init__(self, table: str, *, client: Any = None, max_item_bytes: int = MAX_ITEM_BYTES) -> None:
+        self.table = table
+        self.meta_table = table + META_SUFFIX
+        self.max_item_bytes = max_item_bytes
+        try:
+            # A session per store: boto3's shared default session is not safe across threads.
+            self._client = client or boto3.session.Session().client("dynamodb")
+        except BotoCoreError as exc:
+            raise StoreError(f"cannot reach DynamoDB: {exc}") from exc
+
+    def get(self, user_id: str) -> TasteProfile | None:
+        with _store_errors():
+            answer = self._client.get_item(
+                TableName=self.table, Key={"user_id": {"S": user_id}}, ConsistentRead=True
+            )
+        item = answer.get("Item")
+        return None if item is None else _decode(item)
+
+    def put(self, profile: TasteProfile) -> None:
+        self.put_many([profile])
+
+    def put_many(self, profiles: Iterable[TasteProfile]) -> int:
+        """Conditional puts in order; not all-or-none (the stand-ins lack transactions): a stale
+        profile raises ``StaleWriteError`` after the ones before it were written."""
+        written = 0
+        try:
+            for profile in profiles:
+                self._put_one(cap_profile(profile, self.max_item_bytes))
+                written += 1
+        finally:
+            if written:
+                self._bump()
+        return written
+
+    def delete(self, user_id: str) -> bool:
+        with _store_errors():
+            answer = self._client.delete_item(
+                TableName=self.table, Key={"user_id": {"S": user_id}}, ReturnValues="ALL_OLD"
+            )
+        gone = "Attributes" in answer
+        if gone:
+            self._bump()
+        return gone
+
+    def iter_all(self) -> Iterator[TasteProfile]:
+        pages = self._client.get_paginator("scan").paginate(TableName=self.table, ConsistentRead=True)
+        with _store_errors():
+            for page in pages:
+                for item in page.get("Items", []):
+                    yield _decode(item)
+
+    def version(self) -> str:
+        with _store_errors():
+            answer = self._client.get_item(TableName=self.meta_table, Key=_VERSION_KEY, ConsistentRead=True)
+        value = answer.get("Item", {}).get("value", {}).get("N", "0")
+        return f"dynamodb:{value}"
+
+    def close(self) -> None:
+        self._client.close()
+
+    def create_tables(self) -> None:
+        """Create both tables, on demand, and wait for them: for local stand-ins and tests. In AWS
+        the SAM template creates them."""
+        with _store_errors():
+            for name, key in ((self.table, "user_id"), (self.meta_table, "name")):
+                self._client.create_table(
+                    TableName=name,
+                    KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+                    AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+                    BillingMode="PAY_PER_REQUEST",
+                )
+            for name in (self.table, self.meta_table):
+                self._client.get_waiter("table_exists").wait(
+                    TableName=name, WaiterConfig={"Delay": 0.1, "MaxAttempts": 100}
+                )
+
+    def _put_one(self, profile: TasteProfile) -> None:
+        item = to_item(profile)
+        try:
+            self._client.put_item(
+                TableName=self.table,
+                Item=encode_item(item),
+                ConditionExpression="attribute_not_exists(user_id) OR updated_at <= :updated_at",
+                ExpressionAttributeValues={":updated_at": {"S": item["updated_at"]}},
+            )
+        except ClientError as exc:
+            if _error_code(exc) == "ConditionalCheckFailedException":
+                raise StaleWriteError(profile.user_id) from None
+            raise StoreError(f"DynamoDB refused the write of {profile.user_id!r}: {exc}") from exc
+        except BotoCoreError as exc:
+            raise StoreError(f"DynamoDB failed: {exc}") from exc
+
+    def _bump(self) -> None:
+        with _store_errors():
+            self._client.update_item(
+                TableName=self.meta_table,
+                Key=_VERSION_KEY,
+                UpdateExpression="ADD #value :one",
+                ExpressionAttributeNames={"#value": "value"},
+                ExpressionAttributeValues={":one": {"N": "1"}},
+            )
+
+
+def encode_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A JSON-like item -> DynamoDB's typed attribute values (floats become ``Decimal``)."""
+    return {key: _serializer.serialize(_to_dynamo(value)) for key, value in item.items()}
+
+
+def decode_item(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """DynamoDB's typed attribute values -> a JSON-like item (``Decimal`` becomes int or float)."""
+    return {key: _from_dynamo(_deserializer.deserialize(value)) for key, value in raw.items()}
+
+
+def _decode(raw: Mapping[str, Any]) -> TasteProfile:
+    return from_item(decode_item(raw))
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise StoreError(f"DynamoDB cannot store the number {value!r}")
+        # DynamoDB's smallest magnitude is 1E-130: anything smaller is stored as 0.
+        return Decimal(repr(value)) if abs(value) >= 1e-130 else Decimal(0)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Mapping):
+        return {str(k): _to_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_dynamo(v) for v in value]
+    raise StoreError(f"cannot store a {type(value).__name__} in DynamoDB")
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    return value
+
+
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """Turn boto3 failures into ``StoreError``, naming DynamoDB's error code."""
+    try:
+        yield
+    except ClientError as exc:
+        raise StoreError(f"DynamoDB failed: {_error_code(exc)}: {exc}") from exc
+    except BotoCoreError as exc:
+        raise StoreError(f"DynamoDB failed: {exc}") from exc

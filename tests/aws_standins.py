@@ -1,0 +1,108 @@
+"""Local stand-ins for DynamoDB that speak its real HTTP protocol, started on 127.0.0.1.
+
+- ``moto_server()``: moto's ``ThreadedMotoServer`` in this process.
+- ``dynalite_server()``: the npm package dynalite on LevelDB, in a child process. It is installed by
+  ``npm ci --prefix tools/dynalite`` (``.ci/run`` does this; ``tools/dynalite/package-lock.json``
+  pins it), and found at ``tools/dynalite/node_modules/.bin/dynalite``.
+
+``aws_env(endpoint)`` is the dummy credentials, region and endpoint a test sets with monkeypatch.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+DYNALITE = REPO / "tools" / "dynalite" / "node_modules" / ".bin" / "dynalite"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def aws_env(endpoint: str) -> dict[str, str]:
+    return {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_REGION": "eu-west-1",
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+
+def set_aws_env(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
+    for name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in aws_env(endpoint).items():
+        monkeypatch.setenv(name, value)
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        _wait_until_up(endpoint)
+        yield endpoint
+    finally:
+        server.stop()
+
+
+@contextmanager
+def dynalite_server(data_dir: Path) -> Iterator[str]:
+    if not DYNALITE.exists():
+        message = "dynalite is not installed: run `npm ci --prefix tools/dynalite`"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    port = free_port()
+    command = [str(DYNALITE), "--host", "127.0.0.1", "--port", str(port), "--path", str(data_dir)]
+    process = subprocess.Popen(
+        [*command, "--createTableMs", "0", "--deleteTableMs", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        _wait_until_up(endpoint, process)
+        yield endpoint
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
+
+
+def _wait_until_up(endpoint: str, process: subprocess.Popen[bytes] | None = None) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the stand-in at {endpoint} exited with {process.returncode}")
+        try:
+            requests.get(endpoint, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    raise RuntimeError(f"the stand-in at {endpoint} did not start within 30 s")

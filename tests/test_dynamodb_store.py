@@ -1,0 +1,122 @@
+"""What only the DynamoDB adapter does: item shape, numbers as Decimal, the size cap, table names.
+
+The shared behaviour is in ``test_store_contract.py``. These run against moto's server over HTTP.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+
+import boto3
+import pytest
+
+from soulmate_core.errors import StoreError
+from soulmate_core.profile import ArtistEntry, RangeTaste, make_profile
+from soulmate_core.store import open_store
+from soulmate_core.store.dynamodb import DynamoDBStore, decode_item, encode_item
+from soulmate_core.trim import MAX_ITEM_BYTES, item_size
+from tests.aws_standins import moto_server, set_aws_env
+from tests.sample_profiles import sample_profile
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture
+def store(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoDBStore]:
+    set_aws_env(monkeypatch, endpoint)
+    opened = DynamoDBStore(f"profiles-{uuid.uuid4().hex[:12]}")
+    opened.create_tables()
+    yield opened
+    opened.close()
+
+
+def _raw(store: DynamoDBStore, user_id: str) -> dict[str, object]:
+    client = boto3.session.Session().client("dynamodb")
+    item: dict[str, object] = client.get_item(TableName=store.table, Key={"user_id": {"S": user_id}})["Item"]
+    return item
+
+
+def test_open_store_reads_the_endpoint_from_the_aws_environment(store: DynamoDBStore) -> None:
+    opened = open_store(f"dynamodb://{store.table}")
+    try:
+        assert isinstance(opened, DynamoDBStore)
+        opened.put(sample_profile("ana"))
+        assert store.get("ana") == sample_profile("ana")
+    finally:
+        opened.close()
+
+
+def test_the_item_is_user_id_profile_map_and_updated_at(store: DynamoDBStore) -> None:
+    store.put(sample_profile("ana"))
+    raw = _raw(store, "ana")
+    assert set(raw) == {"user_id", "profile", "updated_at"}
+    assert raw["user_id"] == {"S": "ana"}
+    assert raw["updated_at"] == {"S": "2026-01-01T00:00:00.000000Z"}
+    assert "M" in raw["profile"]  # type: ignore[operator]
+
+
+def test_floats_travel_as_decimal_and_come_back_as_the_same_floats() -> None:
+    values = [1 / 3, 0.1, 1e-120, 2.0, 123456789.123456789]
+    encoded = encode_item({"user_id": "x", "weights": values, "n": 3})
+    assert all("N" in v for v in encoded["weights"]["L"])
+    decoded = decode_item(encoded)
+    assert decoded["weights"] == values
+    assert [type(v) for v in decoded["weights"]] == [float, float, float, int, float]
+    assert decoded["n"] == 3
+    assert Decimal(encoded["weights"]["L"][0]["N"]) == Decimal(repr(1 / 3))
+    assert decode_item(encode_item({"tiny": 1e-300}))["tiny"] == 0
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_non_finite_numbers_are_refused(bad: float) -> None:
+    with pytest.raises(StoreError):
+        encode_item({"user_id": "x", "weight": bad})
+
+
+def test_a_huge_profile_is_trimmed_under_the_item_limit_and_says_so(store: DynamoDBStore) -> None:
+    artists = tuple(
+        ArtistEntry(name=f"Artist number {i} " + "ø" * 200, weight=1 / 5000, genres=(f"genre {i % 40}",))
+        for i in range(5000)
+    )
+    huge = make_profile(
+        user_id="ana",
+        display_name="Ana",
+        source="listens",
+        ranges={"all_time": RangeTaste(artists=artists)},
+        updated_at="2026-01-01T00:00:00.000000Z",
+    )
+    assert item_size(huge) > 1_000_000
+    store.put(huge)
+    stored = store.get("ana")
+    assert stored is not None
+    assert stored.trimmed is True
+    kept = stored.ranges["all_time"].artists
+    assert 0 < len(kept) < 5000
+    assert [a.name for a in kept] == [a.name for a in artists[: len(kept)]]
+    assert math.isclose(sum(a.weight for a in kept), 1.0)
+    assert item_size(stored) <= MAX_ITEM_BYTES
+
+
+def test_a_small_profile_is_not_trimmed(store: DynamoDBStore) -> None:
+    store.put(sample_profile("ana"))
+    stored = store.get("ana")
+    assert stored is not None and stored.trimmed is False
+
+
+def test_a_missing_table_is_a_store_error(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    set_aws_env(monkeypatch, endpoint)
+    missing = DynamoDBStore("no-such-table")
+    try:
+        with pytest.raises(StoreError):
+            missing.get("ana")
+        with pytest.raises(StoreError):
+            list(missing.iter_all())
+    finally:
+        missing.close()

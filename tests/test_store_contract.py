@@ -1,0 +1,226 @@
+"""The store contract: every adapter behind the ``Store`` port must pass this one suite.
+
+Each adapter only supplies a factory: a fixture returning the URL of a fresh, empty store, with
+whatever environment that URL needs already set. The suite runs against SQLite, and against the
+DynamoDB adapter on moto's ``ThreadedMotoServer`` and on dynalite, both over HTTP on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from soulmate_core.errors import StaleWriteError
+from soulmate_core.store import Store, open_store
+from soulmate_core.store.dynamodb import DynamoDBStore
+from soulmate_core.trim import item_size
+from tests.aws_standins import REPO, dynalite_server, moto_server, set_aws_env
+from tests.sample_profiles import UNICODE_ARTISTS, sample_profile, with_time
+
+T1 = "2026-01-01T00:00:00.000000Z"
+T2 = "2026-01-02T00:00:00.000000Z"
+T3 = "2026-01-03T00:00:00.000000Z"
+
+# --- the factories: one per adapter -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="module")
+def dynalite_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with dynalite_server(tmp_path_factory.mktemp("dynalite")) as endpoint:
+        yield endpoint
+
+
+def _fresh_dynamodb(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    set_aws_env(monkeypatch, endpoint)
+    table = f"profiles-{uuid.uuid4().hex[:12]}"
+    store = DynamoDBStore(table)
+    store.create_tables()
+    store.close()
+    return f"dynamodb://{table}"
+
+
+@pytest.fixture
+def sqlite_store_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'contract.db'}"
+
+
+@pytest.fixture
+def moto_store_url(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    return _fresh_dynamodb(moto_endpoint, monkeypatch)
+
+
+@pytest.fixture
+def dynalite_store_url(dynalite_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    return _fresh_dynamodb(dynalite_endpoint, monkeypatch)
+
+
+@pytest.fixture(params=["sqlite", "moto", "dynalite"])
+def store_url(request: pytest.FixtureRequest) -> str:
+    url: str = request.getfixturevalue(f"{request.param}_store_url")
+    return url
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
+
+
+# --- the contract ----------------------------------------------------------------------------------
+
+
+def test_round_trip_is_lossless(store: Store) -> None:
+    profile = sample_profile("ana", artists=20)
+    store.put(profile)
+    assert store.get("ana") == profile
+
+
+def test_an_unknown_user_reads_as_none(store: Store) -> None:
+    assert store.get("nobody") is None
+
+
+def test_a_put_overwrites_the_users_one_item(store: Store) -> None:
+    store.put(sample_profile("ana", updated_at=T1, artists=3))
+    newer = sample_profile("ana", updated_at=T2, artists=7, display_name="Ana again")
+    store.put(newer)
+    assert store.get("ana") == newer
+    assert [p.user_id for p in store.iter_all()] == ["ana"]
+
+
+def test_a_put_with_the_same_updated_at_overwrites(store: Store) -> None:
+    store.put(sample_profile("ana", artists=3))
+    same_time = sample_profile("ana", artists=4)
+    store.put(same_time)
+    assert store.get("ana") == same_time
+
+
+def test_delete_removes_only_that_user(store: Store) -> None:
+    store.put_many([sample_profile("ana"), sample_profile("bo")])
+    assert store.delete("ana") is True
+    assert store.get("ana") is None
+    assert store.delete("ana") is False
+    assert store.get("bo") == sample_profile("bo")
+
+
+def test_iterate_all_returns_every_profile(store: Store) -> None:
+    profiles = [sample_profile(f"user-{i}") for i in range(7)]
+    assert store.put_many(profiles) == 7
+    assert sorted(store.iter_all(), key=lambda p: p.user_id) == profiles
+
+
+def test_iterate_all_reads_more_than_a_megabyte(store: Store) -> None:
+    profiles = [sample_profile(f"big-{i:02d}", artists=60, name_length=400) for i in range(45)]
+    assert sum(item_size(p) for p in profiles) > 1_200_000  # DynamoDB pages Scan at 1 MB
+    store.put_many(profiles)
+    assert sorted(store.iter_all(), key=lambda p: p.user_id) == profiles
+
+
+@pytest.mark.parametrize("user_id", ["ana", "Zoë, \"the\" 'fan'", "ユーザー", "пользователь", "مستخدم"])
+def test_unicode_survives(store: Store, user_id: str) -> None:
+    profile = sample_profile(user_id, display_name=f'{user_id} — "DJ", 李')
+    store.put(profile)
+    assert store.get(user_id) == profile
+    names = {a.name.rsplit(" ", 1)[0] for a in profile.ranges["long_term"].artists}
+    assert names == set(UNICODE_ARTISTS)
+    assert list(store.iter_all()) == [profile]
+
+
+def test_version_changes_on_every_write_and_delete(store: Store) -> None:
+    seen = [store.version()]
+    store.put(sample_profile("ana", updated_at=T1))
+    seen.append(store.version())
+    store.put(sample_profile("bo", updated_at=T1))
+    seen.append(store.version())
+    store.put(sample_profile("ana", updated_at=T2))
+    seen.append(store.version())
+    store.put_many([sample_profile("cy"), sample_profile("di")])
+    seen.append(store.version())
+    store.delete("bo")
+    seen.append(store.version())
+    assert len(set(seen)) == len(seen)
+    assert store.version() == seen[-1]  # reading changes nothing
+
+
+def test_a_stale_write_raises_and_changes_nothing(store: Store) -> None:
+    newer = sample_profile("ana", updated_at=T2, artists=5)
+    store.put(newer)
+    before = store.version()
+    with pytest.raises(StaleWriteError):
+        store.put(sample_profile("ana", updated_at=T1, artists=9))
+    assert store.get("ana") == newer
+    assert store.version() == before
+
+
+def test_concurrent_writers_of_one_user_leave_the_newest(store_url: str) -> None:
+    times = [f"2026-02-01T00:00:{s:02d}.000000Z" for s in range(40)]
+    errors: list[BaseException] = []
+
+    def write(stamps: list[str]) -> None:
+        try:
+            writer = open_store(store_url)
+            try:
+                for stamp in stamps:
+                    with contextlib.suppress(StaleWriteError):
+                        writer.put(sample_profile("ana", updated_at=stamp, artists=3 + int(stamp[17:19]) % 7))
+            finally:
+                writer.close()
+        except BaseException as exc:  # surfaced by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(times[k::2],)) for k in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    reader = open_store(store_url)
+    try:
+        stored = reader.get("ana")
+    finally:
+        reader.close()
+    assert stored == sample_profile("ana", updated_at=times[-1], artists=3 + 39 % 7)
+
+
+def test_two_processes_writing_100_profiles_each(store_url: str, tmp_path: Path) -> None:
+    go = tmp_path / "go"
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.store_writer", store_url, prefix, "100", str(go)],
+            cwd=REPO,
+            env=dict(os.environ),
+        )
+        for prefix in ("left", "right")
+    ]
+    go.touch()
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+
+    reader = open_store(store_url)
+    try:
+        stored = {p.user_id: p for p in reader.iter_all()}
+        assert len(stored) == 200
+        for prefix in ("left", "right"):
+            for i in range(100):
+                user_id = f"{prefix}-{i:03d}"
+                assert stored[user_id] == sample_profile(user_id)
+                assert reader.get(user_id) == stored[user_id]
+    finally:
+        reader.close()
+
+
+def test_with_time_helper_keeps_content() -> None:
+    assert with_time(sample_profile("x"), T3).updated_at == T3
