@@ -15,7 +15,20 @@ RANGE_LABELS = {
     "long_term": "all time (Spotify's long term)",
     "all_time": "all time",
 }
-PALETTE = ("#1DB954", "#7C5CFF", "#FF8A3D", "#2EC4F1", "#F25C9A", "#F2C14E", "#8D99AE", "#5CC9A7")
+PALETTE = (
+    "#1DB954",
+    "#7C5CFF",
+    "#FF8A3D",
+    "#2EC4F1",
+    "#F25C9A",
+    "#F2C14E",
+    "#8D99AE",
+    "#0B6E4F",
+    "#B5179E",
+    "#6A994E",
+    "#E63946",
+    "#3A86FF",
+)
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:

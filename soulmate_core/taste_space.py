@@ -48,7 +48,7 @@ class TasteSpace:
 
 
 def build_taste_space(
-    profiles: Sequence[TasteProfile], *, dims: int = 6, clusters: int = 10, seed: int = 0
+    profiles: Sequence[TasteProfile], *, dims: int = 10, clusters: int = 10, seed: int = 0
 ) -> TasteSpace | None:
     """The space fitted on ``profiles``; None when there are too few people to learn from."""
     if len(profiles) < 5:

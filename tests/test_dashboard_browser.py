@@ -1,0 +1,159 @@
+"""The dashboard in a real Chromium: demo login, charts rendering, pages, and session isolation.
+
+Runs ``streamlit run dashboard.py`` on a free loopback port against a temporary demo store.
+Screenshots go to ``artifacts/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from soulmate_core import open_store
+from soulmate_core.demo import demo_population
+
+pytestmark = pytest.mark.browser
+sync_api = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
+    db = tmp_path_factory.mktemp("browser") / "soulmate.db"
+    store = open_store(f"sqlite:///{db}")
+    store.put_many(demo_population())
+    store.close()
+    port = _free_port()
+    env = {**os.environ, "SOULMATE_STORE": f"sqlite:///{db}"}
+    for name in ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true"]
+    command += ["--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start: {process.stderr.read()!r}") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+def _pick_persona(page, base: str, name: str) -> None:
+    page.goto(base + "/")
+    page.get_by_role("tab", name="Try a demo persona").click()
+    page.get_by_role("combobox").last.click()
+    page.keyboard.type(name)
+    page.get_by_role("option", name=name, exact=True).click()
+    page.get_by_role("button", name="Use this persona").click()
+    sync_api.expect(page.get_by_text(f"You are {name}")).to_be_visible(timeout=30_000)
+
+
+def _open(page, title: str) -> None:
+    page.get_by_role("link", name=title, exact=True).click()
+
+
+def _wait_for_charts(page, count: int = 1) -> None:
+    page.wait_for_function(
+        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {count}", timeout=30_000
+    )
+    page.wait_for_timeout(800)  # let Plotly finish drawing before a screenshot
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+def test_demo_persona_sees_charts_on_every_page(server: str, chromium) -> None:
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    name = demo_population(8)[7].display_name
+    _pick_persona(page, server, name)
+    _shot(page, "connect")
+
+    _open(page, "My taste")
+    sync_api.expect(page.get_by_role("heading", name="My taste")).to_be_visible(timeout=30_000)
+    _wait_for_charts(page, 2)
+    assert page.locator(".js-plotly-plot").count() >= 2
+    _shot(page, "my_taste")
+
+    for title, heading, shot in (
+        ("Soulmates", "Your soulmates", "soulmates"),
+        ("Compare", "Compare", "compare"),
+        ("Taste map", "Taste map", "taste_map"),
+    ):
+        _open(page, title)
+        sync_api.expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=30_000)
+        _wait_for_charts(page)
+        assert page.locator(".js-plotly-plot").count() >= 1
+        _shot(page, shot)
+
+    _open(page, "Privacy & data")
+    sync_api.expect(page.get_by_role("heading", name="Privacy & data")).to_be_visible(timeout=30_000)
+    _shot(page, "privacy")
+    context.close()
+
+
+def test_two_visitors_each_see_only_their_own_profile(server: str, chromium) -> None:
+    first, second = demo_population(12)[10].display_name, demo_population(12)[11].display_name
+    contexts = [chromium.new_context(viewport={"width": 1200, "height": 900}) for _ in range(2)]
+    pages = [c.new_page() for c in contexts]
+    _pick_persona(pages[0], server, first)
+    _pick_persona(pages[1], server, second)
+    for page, mine, theirs in ((pages[0], first, second), (pages[1], second, first)):
+        _open(page, "My taste")
+        sync_api.expect(page.get_by_text(f"{mine} · from demo")).to_be_visible(timeout=30_000)
+        sync_api.expect(page.get_by_text(f"Signed in as {mine}")).to_be_visible(timeout=30_000)
+        assert page.get_by_text(theirs).count() == 0
+    # After both logged in, the first visitor still sees only themself.
+    _open(pages[0], "Privacy & data")
+    _open(pages[0], "My taste")
+    sync_api.expect(pages[0].get_by_text(f"{first} · from demo")).to_be_visible(timeout=30_000)
+    assert pages[0].get_by_text(second).count() == 0
+    for context in contexts:
+        context.close()
