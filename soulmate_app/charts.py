@@ -62,7 +62,7 @@ def genre_sunburst(families: Mapping[str, Mapping[str, float]], limit: int = 40)
         ids.append(f"family/{family}")
         labels.append(family)
         parents.append("")
-        values.append(round(100 * sum(w for _, w in kept), 2))
+        values.append(0.0)  # "remainder": a family is exactly the sum of its genres
         for genre, weight in kept:
             ids.append(f"genre/{family}/{genre}")
             labels.append(genre)
@@ -77,8 +77,8 @@ def genre_sunburst(families: Mapping[str, Mapping[str, float]], limit: int = 40)
             labels=labels,
             parents=parents,
             values=values,
-            branchvalues="total",
-            hovertemplate="%{label}: %{value:.1f}%<extra></extra>",
+            branchvalues="remainder",
+            hovertemplate="%{label}: %{percentRoot:.0%} of your genres<extra></extra>",
         )
     )
     return _layout(fig, "Your genres, by family", height=460)

@@ -120,6 +120,8 @@ def test_demo_persona_sees_charts_on_every_page(server: str, chromium) -> None:
     sync_api.expect(page.get_by_role("heading", name="My taste")).to_be_visible(timeout=30_000)
     _wait_for_charts(page, 2)
     assert page.locator(".js-plotly-plot").count() >= 2
+    assert page.locator(".js-plotly-plot .sunburstlayer path").count() > 5  # sectors were drawn
+    assert page.locator(".js-plotly-plot .bars path").count() > 5
     _shot(page, "my_taste")
 
     for title, heading, shot in (
