@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     mat.add_argument("--format", choices=("table", "json", "jsonl"), default="table")
     mat.set_defaults(run=_matches)
 
+    api = commands.add_parser("serve-api", help="serve the Lambda API locally over HTTP")
+    api.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    api.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
+    api.set_defaults(run=_serve_api)
+
     dele = commands.add_parser("delete", help="delete a user's profile")
     dele.add_argument("user_id")
     dele.set_defaults(run=_delete)
@@ -86,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace, Store], int] = args.run
     try:
+        if args.command == "serve-api":
+            return _serve_api(args)
         if args.command == "matches":
             _check_matches_args(parser, args)
         store = open_store(args.store or store_url_from_env())
@@ -207,6 +214,20 @@ def _print_matches(found: list[Match], out: TextIO) -> None:
         out.write("no matches yet: nobody discoverable shares this taste\n")
     for rank, m in enumerate(found, start=1):
         out.write(f"{rank:>3}. {m.score:5.3f}  {m.other_display_name} ({m.other_id})\n       {m.summary}\n")
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
+    return int(text)
+
+
+def _serve_api(args: argparse.Namespace, store: Store | None = None) -> int:
+    """The same Lambda handler behind a local HTTP server; imported only here, to keep the CLI light."""
+    from soulmate_api.local import serve
+
+    serve(args.host, args.port, args.store or store_url_from_env())
+    return 0
 
 
 class ProgressBar:

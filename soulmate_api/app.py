@@ -1,0 +1,234 @@
+"""The routes: each parses, calls one ``soulmate_core`` use case, and returns a wire model.
+
+``create_app(settings, store)`` builds a resolver; ``handler.py`` keeps one per container.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import unquote
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+
+from soulmate_api import spotify
+from soulmate_api.errors import ForbiddenError, PayloadTooLargeError, error_parts
+from soulmate_api.identity import Identity, IdentityCache, bearer_token, identity_from_me, resolve
+from soulmate_api.settings import MAX_BODY_BYTES, ApiSettings
+from soulmate_api.wire import (
+    ArtistOut,
+    ErrorOut,
+    HealthOut,
+    MatchesOut,
+    MatchOut,
+    MeOut,
+    ProfileIn,
+    ProfileOut,
+    TimeRange,
+    TopArtistsOut,
+    TopTracksOut,
+    TrackOut,
+)
+from soulmate_core import __version__, service
+from soulmate_core.errors import SoulmateError
+from soulmate_core.store import Store
+
+UserId = Annotated[str, Path(min_length=1, max_length=256, description="Our user id (Spotify account_id)")]
+Limit = Annotated[int, Query(ge=1, le=50, description="How many matches, 1 to 50")]
+Range = Annotated[TimeRange, Query(description="Spotify's time range")]
+SECURITY: list[dict[str, list[str]]] = [{"spotifyBearer": []}]
+
+
+def _errors(*statuses: int) -> dict[int, Any]:
+    descriptions = {
+        400: "Bad input",
+        401: "No token, or a token Spotify rejects",
+        403: "Another user's data, or Spotify refused the account",
+        404: "Unknown user",
+        409: "A newer profile is already stored",
+        413: "Body over 64 KB",
+        429: "Spotify's rate limit: retry after Retry-After seconds",
+        502: "Spotify failed or did not answer",
+        503: "The store is unavailable",
+    }
+    out: dict[int, Any] = {}
+    for status in statuses:
+        out[status] = {
+            "description": descriptions[status],
+            "content": {"application/json": {"model": ErrorOut}},
+        }
+        if status == 429:
+            out[status]["headers"] = {
+                "Retry-After": {"description": "seconds", "schema": {"type": "integer"}}
+            }
+    return out
+
+
+TOKEN_ERRORS = (401, 403, 429, 502)
+
+
+def create_app(settings: ApiSettings, store: Store) -> APIGatewayHttpResolver:
+    cors = (
+        CORSConfig(allow_origin=settings.cors_origin, allow_headers=["Authorization"])
+        if settings.cors_origin
+        else None
+    )
+    app = APIGatewayHttpResolver(enable_validation=True, cors=cors)
+    app.configure_openapi(
+        title="Music Soulmate Finder API",
+        version=__version__,
+        description="Taste profiles from Spotify, and explained matches with people who share them.",
+        security_schemes={"spotifyBearer": HTTPBearer(description="A Spotify access token")},
+    )
+    identities = IdentityCache(settings.token_cache_seconds)
+
+    def caller() -> tuple[str, Identity]:
+        token = bearer_token(app.current_event.headers)
+        return token, resolve(token, identities, settings.spotify_api_base, settings.spotify_timeout)
+
+    def own(user_id: str) -> str:
+        """The path's user id when it is the caller's; 403 otherwise (whether or not it exists)."""
+        _, me = caller()
+        if unquote(user_id) != me.user_id:
+            raise ForbiddenError("you can only use your own user id")
+        return me.user_id
+
+    def soulmate_error(error: SoulmateError) -> Response[str]:
+        status, headers, body = error_parts(error)
+        return Response(status_code=status, content_type="application/json", body=body, headers=headers)
+
+    app.exception_handler(SoulmateError)(soulmate_error)
+
+    @app.get("/health", summary="Liveness and version")
+    def health() -> HealthOut:
+        return HealthOut(status="ok", version=__version__)
+
+    @app.post(
+        "/taste-profile",
+        summary="Build the caller's taste profile from Spotify and store it",
+        security=SECURITY,
+        responses={
+            200: {"description": "The stored profile", "content": {"application/json": {"model": ProfileOut}}}
+        }
+        | _errors(400, 409, 413, *TOKEN_ERRORS, 503),
+    )
+    def post_profile(body: Annotated[ProfileIn | None, Body()] = None) -> ProfileOut:
+        options = body or ProfileIn()
+        token = bearer_token(app.current_event.headers)
+        profile = spotify.taste_profile(
+            token,
+            api_base=settings.spotify_api_base,
+            timeout=settings.spotify_timeout,
+            discoverable=options.discoverable,
+            display_name=options.display_name,
+        )
+        identities.put(token, Identity(profile.user_id, profile.display_name))
+        return ProfileOut.of(service.save_profile(store, profile))
+
+    @app.get(
+        "/taste-profile/<user_id>",
+        summary="The caller's stored profile",
+        security=SECURITY,
+        responses={
+            200: {"description": "The profile", "content": {"application/json": {"model": ProfileOut}}}
+        }
+        | _errors(404, *TOKEN_ERRORS, 503),
+    )
+    def get_profile(user_id: UserId) -> ProfileOut:
+        return ProfileOut.of(service.get_profile(store, own(user_id)))
+
+    @app.delete(
+        "/taste-profile/<user_id>",
+        summary="Delete the caller's profile; they leave everyone's matches",
+        security=SECURITY,
+        responses={204: {"description": "Deleted"}} | _errors(404, *TOKEN_ERRORS, 503),
+    )
+    def delete_profile(user_id: UserId) -> Response[str]:
+        service.delete_user(store, own(user_id))
+        return Response(status_code=204, body="")
+
+    @app.get(
+        "/matches/<user_id>",
+        summary="The caller's best matches among discoverable users, explained",
+        security=SECURITY,
+        responses={
+            200: {"description": "Ranked matches", "content": {"application/json": {"model": MatchesOut}}}
+        }
+        | _errors(404, *TOKEN_ERRORS, 503),
+    )
+    def matches(user_id: UserId, limit: Limit = 10) -> MatchesOut:
+        me = own(user_id)
+        found = service.matches_for(store, me, limit)
+        return MatchesOut(user_id=me, matches=[MatchOut.of(m) for m in found])
+
+    @app.get(
+        "/me",
+        summary="The caller's Spotify identity, as our user id",
+        security=SECURITY,
+        responses={200: {"description": "Who you are", "content": {"application/json": {"model": MeOut}}}}
+        | _errors(*TOKEN_ERRORS),
+    )
+    def me() -> MeOut:
+        _, who = caller()
+        return MeOut(user_id=who.user_id, display_name=who.display_name)
+
+    @app.get(
+        "/top-artists",
+        summary="The caller's top artists for one time range, normalised",
+        security=SECURITY,
+        responses={
+            200: {"description": "Top artists", "content": {"application/json": {"model": TopArtistsOut}}}
+        }
+        | _errors(*TOKEN_ERRORS),
+    )
+    def top_artists(time_range: Range = "medium_term") -> TopArtistsOut:
+        token, who = caller()
+        found = spotify.top_artists(
+            token,
+            who.user_id,
+            time_range,
+            api_base=settings.spotify_api_base,
+            timeout=settings.spotify_timeout,
+        )
+        return TopArtistsOut(time_range=time_range, artists=[ArtistOut.of(a) for a in found])
+
+    @app.get(
+        "/top-tracks",
+        summary="The caller's top tracks for one time range, normalised",
+        security=SECURITY,
+        responses={
+            200: {"description": "Top tracks", "content": {"application/json": {"model": TopTracksOut}}}
+        }
+        | _errors(*TOKEN_ERRORS),
+    )
+    def top_tracks(time_range: Range = "medium_term") -> TopTracksOut:
+        token, who = caller()
+        found = spotify.top_tracks(
+            token,
+            who.user_id,
+            time_range,
+            api_base=settings.spotify_api_base,
+            timeout=settings.spotify_timeout,
+        )
+        return TopTracksOut(time_range=time_range, tracks=[TrackOut.of(t) for t in found])
+
+    return app
+
+
+def respond(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Resolve one API Gateway v2 event. Bodies over 64 KB are refused before any parsing."""
+    body = event.get("body") or ""
+    size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode("utf-8"))
+    if size > MAX_BODY_BYTES:
+        status, headers, text = error_parts(PayloadTooLargeError(f"the body is over {MAX_BODY_BYTES} bytes"))
+        return {
+            "statusCode": status,
+            "headers": {"Content-Type": "application/json", **headers},
+            "body": text,
+        }
+    response: dict[str, Any] = app.resolve(event, context)
+    return response
+
+
+__all__ = ["create_app", "identity_from_me", "respond"]

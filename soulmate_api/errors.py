@@ -1,0 +1,89 @@
+"""Every error the API answers with, mapped to a status code in this one place.
+
+The API's own errors extend the core's tree (``soulmate_core.errors``):
+
+SoulmateError
+├── ApiError
+│   ├── NotAuthenticatedError   401: no bearer token, or a malformed one
+│   ├── ForbiddenError          403: another user's data
+│   └── PayloadTooLargeError    413: a body over 64 KB
+└── ... the core's InputError, UnknownUserError, StaleWriteError, StoreError, SpotifyError tree
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from soulmate_core.errors import (
+    InputError,
+    SoulmateError,
+    SpotifyAuthError,
+    SpotifyError,
+    SpotifyForbiddenError,
+    SpotifyRateLimitError,
+    SpotifyUnavailableError,
+    StaleWriteError,
+    StoreError,
+    UnknownUserError,
+)
+
+
+class ApiError(SoulmateError):
+    pass
+
+
+class NotAuthenticatedError(ApiError):
+    pass
+
+
+class ForbiddenError(ApiError):
+    pass
+
+
+class PayloadTooLargeError(ApiError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: int
+    code: str
+
+
+# Most specific first: the first class an error is an instance of decides.
+OUTCOMES: tuple[tuple[type[SoulmateError], Outcome], ...] = (
+    (NotAuthenticatedError, Outcome(401, "not_authenticated")),
+    (ForbiddenError, Outcome(403, "forbidden")),
+    (PayloadTooLargeError, Outcome(413, "payload_too_large")),
+    (InputError, Outcome(400, "bad_input")),
+    (UnknownUserError, Outcome(404, "unknown_user")),
+    (StaleWriteError, Outcome(409, "stale_write")),
+    (SpotifyAuthError, Outcome(401, "spotify_token_rejected")),
+    (SpotifyForbiddenError, Outcome(403, "spotify_forbidden")),
+    (SpotifyRateLimitError, Outcome(429, "spotify_rate_limited")),
+    (SpotifyUnavailableError, Outcome(502, "spotify_unavailable")),
+    (SpotifyError, Outcome(502, "spotify_failed")),
+    (StoreError, Outcome(503, "store_unavailable")),
+    (SoulmateError, Outcome(500, "internal")),
+)
+
+
+def outcome_of(error: SoulmateError) -> Outcome:
+    for kind, outcome in OUTCOMES:
+        if isinstance(error, kind):
+            return outcome
+    return Outcome(500, "internal")
+
+
+def extra_headers(error: SoulmateError) -> dict[str, str]:
+    if isinstance(error, SpotifyRateLimitError):
+        return {"Retry-After": str(error.retry_after)}
+    return {}
+
+
+def error_parts(error: SoulmateError) -> tuple[int, dict[str, str], str]:
+    """Status, extra headers and JSON body (``{"error": code, "message": ...}``) for an error."""
+    outcome = outcome_of(error)
+    body = json.dumps({"error": outcome.code, "message": str(error)}, ensure_ascii=False)
+    return outcome.status, extra_headers(error), body
