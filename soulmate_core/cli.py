@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     dele = commands.add_parser("delete", help="delete a user's profile")
     dele.add_argument("user_id")
     dele.set_defaults(run=_delete)
+
+    ev = commands.add_parser("evaluate", help="match quality on a split with friendships (own temp store)")
+    ev.add_argument("split_dir", help="directory with listens.csv, artist_genres.csv, friends.csv")
+    ev.add_argument("--limit", type=_limit, default=10, help="the k of recall@k and hit@k (default 10)")
+    ev.set_defaults(run=_evaluate)
     return parser
 
 
@@ -95,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve_api(args)
         if args.command == "matches":
             _check_matches_args(parser, args)
+        if args.command == "evaluate":
+            return _evaluate(args)
         store = open_store(args.store or store_url_from_env())
         try:
             return run(args, store)
@@ -187,6 +194,20 @@ def _matches(args: argparse.Namespace, store: Store) -> int:
         print(json.dumps([match_to_dict(m) for m in found], ensure_ascii=False, indent=2))
     else:
         _print_matches(found, sys.stdout)
+    return 0
+
+
+def _evaluate(args: argparse.Namespace, store: Store | None = None) -> int:
+    """Uses its own temporary store, never ``--store``."""
+    from soulmate_core.evaluation import evaluate_split, format_table
+
+    importing, ranking = ProgressBar("importing the split"), ProgressBar("ranking by each method")
+    try:
+        results = evaluate_split(args.split_dir, args.limit, importing.update, ranking.update)
+    finally:
+        importing.close()
+        ranking.close()
+    print(format_table(results, args.limit))
     return 0
 
 

@@ -12,6 +12,7 @@ index. Metrics, over users with at least one friend in the population:
 from __future__ import annotations
 
 import csv
+import io
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,20 +48,23 @@ def read_friends(path: str | Path) -> dict[str, set[str]]:
     """user_id -> friends, from a ``user_id,friend_id`` CSV; friendship counts both ways."""
     name = Path(path).name
     friends: dict[str, set[str]] = {}
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = [cell.strip() for cell in next(reader, [])]
-        if header != ["user_id", "friend_id"]:
-            raise InputError(f"header is {','.join(header)!r}; expected user_id,friend_id", f"{name}:1")
-        for cells in reader:
-            if not cells:
-                continue
-            if len(cells) != 2 or not cells[0].strip() or not cells[1].strip():
-                raise InputError("expected user_id,friend_id", f"{name}:{reader.line_num}")
-            a, b = cells[0].strip(), cells[1].strip()
-            if a != b:
-                friends.setdefault(a, set()).add(b)
-                friends.setdefault(b, set()).add(a)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", name) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [cell.strip() for cell in next(reader, [])]
+    if header != ["user_id", "friend_id"]:
+        raise InputError(f"header is {','.join(header)!r}; expected user_id,friend_id", f"{name}:1")
+    for cells in reader:
+        if not cells:
+            continue
+        if len(cells) != 2 or not cells[0].strip() or not cells[1].strip():
+            raise InputError("expected user_id,friend_id", f"{name}:{reader.line_num}")
+        a, b = cells[0].strip(), cells[1].strip()
+        if a != b:
+            friends.setdefault(a, set()).add(b)
+            friends.setdefault(b, set()).add(a)
     return friends
 
 
@@ -79,16 +83,25 @@ def load_split(split_dir: str | Path, progress: Progress | None = None) -> list[
             store.close()
 
 
-def evaluate_split(split_dir: str | Path, k: int = 10, progress: Progress | None = None) -> list[Metrics]:
+def evaluate_split(
+    split_dir: str | Path,
+    k: int = 10,
+    progress: Progress | None = None,
+    ranking_progress: Progress | None = None,
+) -> list[Metrics]:
     """Our matcher, artist-set Jaccard and the ablations, on one split."""
-    profiles = load_split(split_dir, progress)
     friends = read_friends(Path(split_dir) / "friends.csv")
-    return evaluate_methods(profiles, friends, k)
+    profiles = load_split(split_dir, progress)
+    return evaluate_methods(profiles, friends, k, ranking_progress)
 
 
 def evaluate_methods(
-    profiles: Sequence[TasteProfile], friends: Mapping[str, set[str]], k: int = 10
+    profiles: Sequence[TasteProfile],
+    friends: Mapping[str, set[str]],
+    k: int = 10,
+    progress: Progress | None = None,
 ) -> list[Metrics]:
+    """One row per method; ``progress`` hears (methods done, methods)."""
     ours = MatchIndex.build(profiles)
     plain = MatchIndex.build(profiles, population=Population.fit(profiles, rarity=False))
     no_genres = MatchIndex.build(
@@ -101,7 +114,12 @@ def evaluate_methods(
         ("no rarity weighting", plain, plain.scores),
         ("no latent component", ours, lambda rows: ours.scores(rows, DEFAULT_BLEND.without("latent"))),
     ]
-    return [measure(name, index, scorer, friends, k) for name, index, scorer in methods]
+    results = []
+    for done, (name, index, scorer) in enumerate(methods, start=1):
+        results.append(measure(name, index, scorer, friends, k))
+        if progress:
+            progress(done, len(methods))
+    return results
 
 
 def measure(
@@ -117,13 +135,11 @@ def per_user_metrics(
     index: MatchIndex, scorer: Scorer, friends: Mapping[str, set[str]], k: int = 10
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """recall@k, hit@k and reciprocal rank for each user with a friend in the index, in index order."""
-    recall: list[float] = []
-    hit: list[float] = []
-    rr: list[float] = []
+    known = friend_matrix(index, friends)
+    recall, hit, rr = [], [], []
     for rows, ranking in _rankings(index, scorer):
         for row, order in zip(rows.tolist(), ranking, strict=True):
-            own = friends.get(index.profiles[row].user_id, set())
-            mask = np.array([index.profiles[j].user_id in own for j in order.tolist()], dtype=bool)
+            mask = known[row, order]
             total = int(mask.sum())
             if total == 0:
                 continue
@@ -132,6 +148,17 @@ def per_user_metrics(
             hit.append(1.0 if found else 0.0)
             rr.append(1.0 / (int(np.argmax(mask)) + 1))
     return np.array(recall), np.array(hit), np.array(rr)
+
+
+def friend_matrix(index: MatchIndex, friends: Mapping[str, set[str]]) -> NDArray[np.bool_]:
+    """known[i, j]: user j is a friend of user i (both in the index)."""
+    known = np.zeros((len(index), len(index)), dtype=bool)
+    for user_id, theirs in friends.items():
+        row = index.positions.get(user_id)
+        if row is not None:
+            columns = [index.positions[f] for f in theirs if f in index.positions]
+            known[row, columns] = True
+    return known
 
 
 def jaccard_scorer(profiles: Sequence[TasteProfile]) -> Scorer:

@@ -22,14 +22,15 @@ from soulmate_core.weights import idf
 
 Matrix = NDArray[np.float64]
 
-LATENT_DIMS = 128
-"""Dimensions kept by the SVD (fewer when the population is smaller)."""
+LATENT_DIMS = 256
+"""Dimensions kept by the SVD, at most ``LATENT_SHARE`` of the population (fewer generalise better)."""
+LATENT_SHARE = 0.3
 LATENT_SCALE = 0.5
 """User coordinates are ``U * s**LATENT_SCALE``: between raw (1) and whitened (0) factors."""
 GENRE_MIX = 0.3
 """How much a user's genre vector counts beside the artist vector in the latent space."""
 NICHE_SHARE = 0.02
-"""An artist or genre at most this share of the population holds is marked niche."""
+"""An artist or genre at most this share of the population (or just two people) holds is niche."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ class Population:
         empty = np.zeros((len(vocabulary), 0))
         shell = cls(len(profiles), artist_holders, genre_holders, vocabulary, empty, rarity, genres)
         rows = dense_rows([shell.taste_vector(p) for p in profiles], vocabulary)
-        singular, right = truncated_svd(rows, dims)
+        singular, right = truncated_svd(rows, min(dims, int(LATENT_SHARE * len(profiles))))
         factors = right.T * singular ** (LATENT_SCALE - 1.0) if singular.size else empty
         return cls(len(profiles), artist_holders, genre_holders, vocabulary, factors, rarity, genres)
 
@@ -108,10 +109,14 @@ class Population:
         return {k: w * self.genre_idf(k) for k, w in profile.genre_weights.items()}
 
     def is_niche_artist(self, key: str) -> bool:
-        return 0 < self.artist_holders.get(key, 0) <= NICHE_SHARE * self.size
+        return 0 < self.artist_holders.get(key, 0) <= self._niche_holders
 
     def is_niche_genre(self, key: str) -> bool:
-        return 0 < self.genre_holders.get(key, 0) <= NICHE_SHARE * self.size
+        return 0 < self.genre_holders.get(key, 0) <= self._niche_holders
+
+    @property
+    def _niche_holders(self) -> float:
+        return max(2.0, NICHE_SHARE * self.size)
 
     def taste(self, profile: TasteProfile) -> Taste:
         artists = self.weighted_artists(profile)

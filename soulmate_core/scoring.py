@@ -32,9 +32,9 @@ RELATED_TASTE = 0.5
 class Blend:
     """Relative weights of the components before availability is taken into account."""
 
-    artists: float = 0.3
-    genres: float = 0.1
-    latent: float = 0.6
+    artists: float = 0.2
+    genres: float = 0.0
+    latent: float = 0.8
 
     def without(self, component: str) -> Blend:
         return replace(self, **{component: 0.0})
@@ -142,7 +142,7 @@ def explain(
         summary=summarise(
             shared_artists,
             shared_genres,
-            _overlap(a.genre_weights, b.genre_weights) if weights["genres"] else None,
+            _overlap(a.genre_weights, b.genre_weights) if genres else None,
             components[2].value if weights["latent"] else None,
         ),
     )

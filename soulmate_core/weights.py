@@ -16,7 +16,7 @@ from collections.abc import Sequence
 AMOUNT_POWER = 0.75
 """Damping of plays or ms played: 1 keeps obsessions whole, 0 treats every listed artist alike."""
 
-RANK_DECAY = 0.35
+RANK_DECAY = 0.6
 """Exponent of ``(rank + 1) ** -RANK_DECAY``: the mean shape of ``plays ** AMOUNT_POWER`` by rank
 on the Last.fm dev users' top-50 lists (see docs/matching.md)."""
 
