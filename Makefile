@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 
 .DEFAULT_GOAL := test
-.PHONY: run test lint typecheck pytest app-deps dev-deps clean bench
+.PHONY: run test lint typecheck pytest app-deps dev-deps clean bench openapi lambda-bundle
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,14 @@ test: lint typecheck pytest
 # make bench - the import + matches --all sequence on ../shared/data/lastfm-hetrec-dev, timed by stage
 bench: app-deps
 	$(BIN)/python benchmarks/dev_data.py
+
+# make openapi - regenerate the checked-in openapi.yaml from the API's resolver
+openapi: dev-deps
+	$(BIN)/python -m soulmate_api.openapi openapi.yaml
+
+# make lambda-bundle - build/lambda/ (SAM's CodeUri) and build/lambda-bundle.zip, handler deps only
+lambda-bundle: app-deps
+	$(BIN)/python tools/lambda_bundle.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

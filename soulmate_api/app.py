@@ -5,15 +5,24 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Annotated, Any
 from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from soulmate_api import spotify
-from soulmate_api.errors import ForbiddenError, PayloadTooLargeError, error_parts
+from soulmate_api.errors import (
+    ForbiddenError,
+    PayloadTooLargeError,
+    UnsupportedMediaTypeError,
+    error_parts,
+    validation_error_body,
+)
 from soulmate_api.identity import Identity, IdentityCache, bearer_token, identity_from_me, resolve
 from soulmate_api.settings import MAX_BODY_BYTES, ApiSettings
 from soulmate_api.wire import (
@@ -31,7 +40,7 @@ from soulmate_api.wire import (
     TrackOut,
 )
 from soulmate_core import __version__, service
-from soulmate_core.errors import SoulmateError
+from soulmate_core.errors import InputError, SoulmateError
 from soulmate_core.store import Store
 
 UserId = Annotated[str, Path(min_length=1, max_length=256, description="Our user id (Spotify account_id)")]
@@ -48,6 +57,7 @@ def _errors(*statuses: int) -> dict[int, Any]:
         404: "Unknown user",
         409: "A newer profile is already stored",
         413: "Body over 64 KB",
+        415: "A body that is not JSON",
         429: "Spotify's rate limit: retry after Retry-After seconds",
         502: "Spotify failed or did not answer",
         503: "The store is unavailable",
@@ -98,7 +108,13 @@ def create_app(settings: ApiSettings, store: Store) -> APIGatewayHttpResolver:
         status, headers, body = error_parts(error)
         return Response(status_code=status, content_type="application/json", body=body, headers=headers)
 
+    def invalid_request(error: RequestValidationError) -> Response[str]:
+        return Response(
+            status_code=422, content_type="application/json", body=validation_error_body(error.errors())
+        )
+
     app.exception_handler(SoulmateError)(soulmate_error)
+    app.exception_handler(RequestValidationError)(invalid_request)
 
     @app.get("/health", summary="Liveness and version")
     def health() -> HealthOut:
@@ -111,7 +127,7 @@ def create_app(settings: ApiSettings, store: Store) -> APIGatewayHttpResolver:
         responses={
             200: {"description": "The stored profile", "content": {"application/json": {"model": ProfileOut}}}
         }
-        | _errors(400, 409, 413, *TOKEN_ERRORS, 503),
+        | _errors(400, 409, 413, 415, *TOKEN_ERRORS, 503),
     )
     def post_profile(body: Annotated[ProfileIn | None, Body()] = None) -> ProfileOut:
         options = body or ProfileIn()
@@ -142,7 +158,7 @@ def create_app(settings: ApiSettings, store: Store) -> APIGatewayHttpResolver:
         "/taste-profile/<user_id>",
         summary="Delete the caller's profile; they leave everyone's matches",
         security=SECURITY,
-        responses={204: {"description": "Deleted"}} | _errors(404, *TOKEN_ERRORS, 503),
+        responses={204: {"description": "Deleted", "content": {}}} | _errors(404, *TOKEN_ERRORS, 503),
     )
     def delete_profile(user_id: UserId) -> Response[str]:
         service.delete_user(store, own(user_id))
@@ -217,18 +233,37 @@ def create_app(settings: ApiSettings, store: Store) -> APIGatewayHttpResolver:
 
 
 def respond(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Resolve one API Gateway v2 event. Bodies over 64 KB are refused before any parsing."""
+    """Resolve one API Gateway v2 event. Bodies over 64 KB, not UTF-8 or not JSON are refused before
+    any parsing."""
     body = event.get("body") or ""
     size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode("utf-8"))
     if size > MAX_BODY_BYTES:
-        status, headers, text = error_parts(PayloadTooLargeError(f"the body is over {MAX_BODY_BYTES} bytes"))
-        return {
-            "statusCode": status,
-            "headers": {"Content-Type": "application/json", **headers},
-            "body": text,
-        }
+        return _refuse(PayloadTooLargeError(f"the body is over {MAX_BODY_BYTES} bytes"))
+    if event.get("isBase64Encoded") and not _is_utf8_base64(body):
+        return _refuse(InputError("the body is not UTF-8 text"))
+    if body and not _is_json_type(event.get("headers") or {}):
+        return _refuse(UnsupportedMediaTypeError("send the body as Content-Type: application/json"))
     response: dict[str, Any] = app.resolve(event, context)
     return response
+
+
+def _refuse(error: SoulmateError) -> dict[str, Any]:
+    status, headers, text = error_parts(error)
+    return {"statusCode": status, "headers": {"Content-Type": "application/json", **headers}, "body": text}
+
+
+def _is_json_type(headers: dict[str, str]) -> bool:
+    value = next((v for k, v in headers.items() if k.lower() == "content-type"), "application/json")
+    media = value.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _is_utf8_base64(body: str) -> bool:
+    try:
+        base64.b64decode(body, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return True
 
 
 __all__ = ["create_app", "identity_from_me", "respond"]

@@ -1,19 +1,24 @@
 """Every error the API answers with, mapped to a status code in this one place.
 
+Request validation failures (Powertools' ``RequestValidationError``) are 422 with field details.
+
 The API's own errors extend the core's tree (``soulmate_core.errors``):
 
 SoulmateError
 ├── ApiError
 │   ├── NotAuthenticatedError   401: no bearer token, or a malformed one
 │   ├── ForbiddenError          403: another user's data
-│   └── PayloadTooLargeError    413: a body over 64 KB
+│   ├── PayloadTooLargeError    413: a body over 64 KB
+│   └── UnsupportedMediaTypeError 415: a body that is not application/json
 └── ... the core's InputError, UnknownUserError, StaleWriteError, StoreError, SpotifyError tree
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from soulmate_core.errors import (
     InputError,
@@ -45,6 +50,10 @@ class PayloadTooLargeError(ApiError):
     pass
 
 
+class UnsupportedMediaTypeError(ApiError):
+    pass
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     status: int
@@ -56,6 +65,7 @@ OUTCOMES: tuple[tuple[type[SoulmateError], Outcome], ...] = (
     (NotAuthenticatedError, Outcome(401, "not_authenticated")),
     (ForbiddenError, Outcome(403, "forbidden")),
     (PayloadTooLargeError, Outcome(413, "payload_too_large")),
+    (UnsupportedMediaTypeError, Outcome(415, "unsupported_media_type")),
     (InputError, Outcome(400, "bad_input")),
     (UnknownUserError, Outcome(404, "unknown_user")),
     (StaleWriteError, Outcome(409, "stale_write")),
@@ -80,6 +90,20 @@ def extra_headers(error: SoulmateError) -> dict[str, str]:
     if isinstance(error, SpotifyRateLimitError):
         return {"Retry-After": str(error.retry_after)}
     return {}
+
+
+def validation_error_body(errors: Sequence[Mapping[str, Any]]) -> str:
+    """The 422 body, as the OpenAPI document's ``HTTPValidationError``: each field's place, a short
+    message and pydantic's error type; the rejected input is not echoed."""
+    detail = [
+        {
+            "loc": [part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
+            "msg": str(error.get("msg", "invalid")),
+            "type": str(error.get("type", "value_error")),
+        }
+        for error in errors
+    ]
+    return json.dumps({"detail": detail}, ensure_ascii=False)
 
 
 def error_parts(error: SoulmateError) -> tuple[int, dict[str, str], str]:

@@ -1,13 +1,17 @@
 """``soulmate serve-api``: the Lambda handler behind a small local HTTP server.
 
 Each request becomes an API Gateway HTTP API (payload 2.0) event for ``soulmate_api.handler.handler``,
-and its answer becomes the HTTP response, as API Gateway would do it. For local use only.
+and its answer becomes the HTTP response, as API Gateway would do it. Like one Lambda container, it
+runs one invocation at a time (connections are still accepted concurrently), and it prints the
+handler's EMF metric lines to stdout. For local use only.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 import os
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -88,6 +92,8 @@ def to_event(
 def _request_handler() -> type[BaseHTTPRequestHandler]:
     from soulmate_api.handler import handler
 
+    invocations = threading.Lock()
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -95,6 +101,14 @@ def _request_handler() -> type[BaseHTTPRequestHandler]:
             self._invoke()
 
         do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = do_GET
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("do_"):  # a method API Gateway does not route, e.g. TRACE
+                return self._not_allowed
+            raise AttributeError(name)
+
+        def _not_allowed(self) -> None:
+            self._send(405, {"content-type": "application/json"}, b'{"message":"Method Not Allowed"}')
 
         def _invoke(self) -> None:
             try:
@@ -111,7 +125,13 @@ def _request_handler() -> type[BaseHTTPRequestHandler]:
             event = to_event(
                 self.command, self.path, list(self.headers.items()), body, self.client_address[0]
             )
-            answer = handler(event, LocalContext())
+            try:
+                with invocations:  # one request at a time, as in one Lambda container
+                    answer = handler(event, LocalContext())
+            except Exception:  # what API Gateway answers when a Lambda fails
+                logging.getLogger(__name__).exception("the handler failed")
+                self._send(500, {"content-type": "application/json"}, b'{"message":"Internal Server Error"}')
+                return
             payload = answer.get("body") or ""
             data = base64.b64decode(payload) if answer.get("isBase64Encoded") else payload.encode("utf-8")
             headers = {k.lower(): str(v) for k, v in (answer.get("headers") or {}).items()}
@@ -143,7 +163,6 @@ def make_server(host: str, port: int, store_url: str | None = None) -> Threading
     """A server for the Lambda handler; ``store_url`` overrides ``$SOULMATE_STORE``."""
     if store_url:
         os.environ["SOULMATE_STORE"] = store_url
-    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     server = ThreadingHTTPServer((host, port), _request_handler())
     server.daemon_threads = True

@@ -318,3 +318,23 @@ def test_the_lambda_entry_point_logs_no_token(
     logged = caplog.text + out.out + out.err
     assert [r.getMessage() for r in caplog.records if r.name == "soulmate-api"] == ["request", "request"]
     assert "tok-ana" not in logged and "tok-bad" not in logged
+
+
+def test_a_body_that_is_not_json_is_415(api: Api, store: Store) -> None:
+    for content_type in ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain"):
+        status, _, body = api(
+            "POST",
+            "/taste-profile",
+            token="tok-ana",
+            raw_body="discoverable=1",
+            headers={"content-type": content_type},
+        )
+        assert (status, body["error"]) == (415, "unsupported_media_type")
+    assert store.get("acc-ana") is None
+
+
+def test_a_binary_body_is_400(api: Api) -> None:
+    event = http_event("POST", "/taste-profile", token="tok-ana", raw_body="gA==")  # base64 of b"\x80"
+    event["isBase64Encoded"] = True
+    answer = respond(api.app, event, FakeContext())
+    assert answer["statusCode"] == 400 and json.loads(answer["body"])["error"] == "bad_input"

@@ -1,0 +1,157 @@
+"""Deployment artefacts: the SAM template, the checked-in OpenAPI document and the Lambda bundle."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from soulmate_api.openapi import openapi_yaml
+
+REPO = Path(__file__).resolve().parent.parent
+HEAVY = ("pandas", "sklearn", "scipy", "plotly", "streamlit")
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """Reads CloudFormation short tags (!Ref, !Sub, !GetAtt ...) as ``{"Tag": value}``."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node)
+    else:
+        value = loader.construct_mapping(node)  # type: ignore[arg-type]
+    return {suffix: value}
+
+
+_CfnLoader.add_multi_constructor("!", _tag)
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.load(
+        (REPO / "template.yaml").read_text(encoding="utf-8"), Loader=_CfnLoader
+    )
+    return loaded
+
+
+def test_cfn_lint_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(REPO / "template.yaml")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_sam_validate_passes_when_sam_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    sam = shutil.which("sam")
+    if sam is None:
+        pytest.skip(
+            "aws-sam-cli is not installed (it is not a test dependency); cfn-lint checks the template"
+        )
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    result = subprocess.run(
+        [sam, "validate", "--lint", "-t", str(REPO / "template.yaml")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_function_is_arm64_python_and_runs_the_handler(template: dict[str, Any]) -> None:
+    glob = template["Globals"]["Function"]
+    assert glob["Architectures"] == ["arm64"] and glob["Runtime"].startswith("python3.")
+    function = template["Resources"]["ApiFunction"]["Properties"]
+    assert function["Handler"] == "soulmate_api.handler.handler"
+    assert function["CodeUri"] == "build/lambda/"
+    routes = {(e["Properties"]["Method"], e["Properties"]["Path"]) for e in function["Events"].values()}
+    document = yaml.safe_load(openapi_yaml())
+    documented = {(m.upper(), p) for p, ops in document["paths"].items() for m in ops}
+    assert routes == documented
+
+
+def test_iam_is_least_privilege(template: dict[str, Any]) -> None:
+    statements = template["Resources"]["ApiFunction"]["Properties"]["Policies"][0]["Statement"]
+    grants = {s["Sid"]: (sorted(s["Action"]), s["Resource"]) for s in statements}
+    assert grants == {
+        "ProfilesReadWrite": (
+            ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan"],
+            {"GetAtt": "ProfilesTable.Arn"},
+        ),
+        "VersionCounter": (["dynamodb:GetItem", "dynamodb:UpdateItem"], {"GetAtt": "ProfilesMetaTable.Arn"}),
+    }
+    assert all(s["Effect"] == "Allow" and "*" not in json.dumps(s) for s in statements)
+
+
+def test_tables_are_on_demand_and_named_as_the_store_expects(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    for name in ("ProfilesTable", "ProfilesMetaTable"):
+        assert resources[name]["Properties"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert resources["ProfilesTable"]["Properties"]["KeySchema"] == [
+        {"AttributeName": "user_id", "KeyType": "HASH"}
+    ]
+    profiles = resources["ProfilesTable"]["Properties"]["TableName"]["Sub"]
+    assert resources["ProfilesMetaTable"]["Properties"]["TableName"]["Sub"] == profiles + "-meta"
+    env = resources["ApiFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["SOULMATE_STORE"] == {"Sub": "dynamodb://${ProfilesTable}"}
+
+
+def test_cors_throttling_and_log_retention_are_parameters(template: dict[str, Any]) -> None:
+    api = template["Resources"]["HttpApi"]["Properties"]
+    assert api["CorsConfiguration"]["AllowOrigins"] == [{"Ref": "CorsAllowOrigin"}]
+    assert api["DefaultRouteSettings"] == {
+        "ThrottlingRateLimit": {"Ref": "ThrottlingRateLimit"},
+        "ThrottlingBurstLimit": {"Ref": "ThrottlingBurstLimit"},
+    }
+    for group in ("FunctionLogGroup", "ApiAccessLogGroup"):
+        assert template["Resources"][group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    assert {"CorsAllowOrigin", "ThrottlingRateLimit", "ThrottlingBurstLimit", "LogRetentionDays"} <= set(
+        template["Parameters"]
+    )
+
+
+def test_openapi_yaml_is_current() -> None:
+    checked_in = (REPO / "openapi.yaml").read_text(encoding="utf-8")
+    assert checked_in == openapi_yaml(), "openapi.yaml is out of date: run `make openapi`"
+
+
+def test_importing_the_handler_imports_no_heavy_package() -> None:
+    code = (
+        "import json, sys\n"
+        "import soulmate_api.handler\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    loaded = set(json.loads(result.stdout))
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+    assert "boto3" not in loaded  # it waits until a DynamoDB store is opened
+    assert "aws_lambda_powertools" in loaded
+
+
+@pytest.mark.timeout(600)
+def test_the_lambda_bundle_holds_only_what_the_handler_needs(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "lambda_bundle.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    with zipfile.ZipFile(tmp_path / "lambda-bundle.zip") as archive:
+        infos = archive.infolist()
+    unpacked = sum(info.file_size for info in infos)
+    assert unpacked < 100 * 1024 * 1024
+    tops = {info.filename.split("/")[0] for info in infos}
+    assert {"soulmate_api", "soulmate_core", "aws_lambda_powertools", "pydantic", "spotipy", "numpy"} <= tops
+    assert not tops & set(HEAVY), tops & set(HEAVY)
+    assert "soulmate_api/handler.py" in {info.filename for info in infos}
