@@ -1,0 +1,127 @@
+"""``soulmate serve-api`` over real HTTP: the curl-level flow, and schemathesis fuzzing from openapi.yaml."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from soulmate_core.demo import demo_population
+from soulmate_core.store import open_store
+from tests.fakes.spotify_server import FakeSpotify, sample_user
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Served:
+    url: str
+    spotify: FakeSpotify
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp("serve-api")
+    store_url = f"sqlite:///{folder / 'api.db'}"
+    store = open_store(store_url)
+    store.put_many(demo_population(40))
+    store.close()
+    with FakeSpotify() as spotify:
+        spotify.add_user(
+            "tok-ana", sample_user("acc-ana", "Ana", [("Portishead", ["trip hop"]), ("Burial", [])])
+        )
+        spotify.add_user(
+            "tok-bo", sample_user("acc-bo", "Bo", [("Portishead", ["trip hop"]), ("Tricky", None)])
+        )
+        spotify.add_user("tok-fuzz", sample_user("acc-fuzz", "Fuzz", [("Björk", ["art pop"])]))
+        env = {**os.environ, "SOULMATE_SPOTIFY_API_BASE": spotify.api_base}
+        log = folder / "serve-api.out"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "soulmate_core", "--store", store_url, "serve-api", "--port", "0"],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=REPO,
+            )
+        try:
+            yield Served(url=_wait_for_url(log, process), spotify=spotify)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _wait_for_url(log: Path, process: subprocess.Popen[bytes]) -> str:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = re.search(r"http://127\.0\.0\.1:\d+", log.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            return found.group(0)
+        if process.poll() is not None:
+            raise RuntimeError(f"serve-api exited: {log.read_text(encoding='utf-8')}")
+        time.sleep(0.05)
+    raise RuntimeError("serve-api did not start within 30 s")
+
+
+def test_post_get_matches_delete_over_http(served: Served) -> None:
+    def call(method: str, path: str, token: str, **kwargs: object) -> requests.Response:
+        return requests.request(
+            method, served.url + path, headers={"Authorization": f"Bearer {token}"}, timeout=30, **kwargs
+        )
+
+    assert requests.get(served.url + "/health", timeout=10).json()["status"] == "ok"
+    for token in ("tok-ana", "tok-bo"):
+        answer = call("POST", "/taste-profile", token, json={"discoverable": True})
+        assert answer.status_code == 200, answer.text
+
+    answer = call("GET", "/matches/acc-ana?limit=3", "tok-ana")
+    assert answer.status_code == 200
+    assert answer.json()["matches"][0]["user_id"] == "acc-bo"
+
+    assert call("GET", "/matches/acc-ana", "tok-bo").status_code == 403
+    assert call("DELETE", "/taste-profile/acc-bo", "tok-bo").status_code == 204
+    assert call("GET", "/taste-profile/acc-bo", "tok-bo").status_code == 404
+    after = call("GET", "/matches/acc-ana?limit=50", "tok-ana").json()["matches"]
+    assert "acc-bo" not in {m["user_id"] for m in after}
+
+
+@pytest.mark.timeout(300)
+def test_schemathesis_finds_no_5xx_and_every_response_matches_the_schema(
+    served: Served, tmp_path: Path
+) -> None:
+    requests.post(
+        served.url + "/taste-profile", headers={"Authorization": "Bearer tok-fuzz"}, json={}, timeout=30
+    ).raise_for_status()
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "schemathesis"),
+            "run",
+            str(REPO / "openapi.yaml"),
+            "--url",
+            served.url,
+            "--header",
+            "Authorization: Bearer tok-fuzz",
+            "--checks",
+            "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance",
+            "--max-examples",
+            "60",
+            "--seed",
+            "20261125",
+            "--no-color",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    summary = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
+    assert result.returncode == 0 and summary, result.stdout[-6000:] + result.stderr[-2000:]
+    generated, passed = int(summary.group(1)), int(summary.group(2))
+    assert generated >= 500 and passed == generated, summary.group(0)
