@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import threading
 from typing import Annotated, Any
 from urllib.parse import unquote
 
@@ -39,7 +40,7 @@ from soulmate_api.wire import (
     TopTracksOut,
     TrackOut,
 )
-from soulmate_core import __version__, service
+from soulmate_core import MatchIndex, __version__, service
 from soulmate_core.errors import InputError, SoulmateError
 from soulmate_core.store import Store
 
@@ -92,6 +93,7 @@ def create_app(settings: ApiSettings, store: Store) -> APIGatewayHttpResolver:
         security_schemes={"spotifyBearer": HTTPBearer(description="A Spotify access token")},
     )
     identities = IdentityCache(settings.token_cache_seconds)
+    indexes = IndexCache(store)
 
     def caller() -> tuple[str, Identity]:
         token = bearer_token(app.current_event.headers)
@@ -175,7 +177,7 @@ def create_app(settings: ApiSettings, store: Store) -> APIGatewayHttpResolver:
     )
     def matches(user_id: UserId, limit: Limit = 10) -> MatchesOut:
         me = own(user_id)
-        found = service.matches_for(store, me, limit)
+        found = service.matches_for(store, me, limit, index=indexes.current())
         return MatchesOut(user_id=me, matches=[MatchOut.of(m) for m in found])
 
     @app.get(
@@ -230,6 +232,23 @@ def create_app(settings: ApiSettings, store: Store) -> APIGatewayHttpResolver:
         return TopTracksOut(time_range=time_range, tracks=[TrackOut.of(t) for t in found])
 
     return app
+
+
+class IndexCache:
+    """The match index of this container, rebuilt only when ``store.version()`` changes: a version
+    read is one small GetItem, a rebuild reads every profile."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._built: tuple[str, MatchIndex] | None = None
+
+    def current(self) -> MatchIndex:
+        version = self._store.version()
+        with self._lock:
+            if self._built is None or self._built[0] != version:
+                self._built = (version, service.build_index(self._store))
+            return self._built[1]
 
 
 def respond(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:

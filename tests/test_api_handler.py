@@ -338,3 +338,31 @@ def test_a_binary_body_is_400(api: Api) -> None:
     event["isBase64Encoded"] = True
     answer = respond(api.app, event, FakeContext())
     assert answer["statusCode"] == 400 and json.loads(answer["body"])["error"] == "bad_input"
+
+
+class CountingStore:
+    """The real store, counting full reads: a hand-written spy, no mock library."""
+
+    def __init__(self, inner: Store) -> None:
+        self.inner = inner
+        self.full_reads = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def iter_all(self) -> Iterator[Any]:
+        self.full_reads += 1
+        return self.inner.iter_all()
+
+
+def test_the_match_index_is_rebuilt_only_when_the_store_changes(spotify: FakeSpotify, store: Store) -> None:
+    counting = CountingStore(store)
+    api = Api(ApiSettings(spotify_api_base=spotify.api_base), counting)  # type: ignore[arg-type]
+    api("POST", "/taste-profile", token="tok-ana", body={"discoverable": True})
+    api("POST", "/taste-profile", token="tok-bo", body={"discoverable": True})
+    for _ in range(3):
+        assert api("GET", "/matches/acc-ana", token="tok-ana")[0] == 200
+    assert counting.full_reads == 1
+    api("DELETE", "/taste-profile/acc-bo", token="tok-bo")
+    assert api("GET", "/matches/acc-ana", token="tok-ana")[2]["matches"] == []
+    assert counting.full_reads == 2

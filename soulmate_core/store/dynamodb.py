@@ -7,7 +7,8 @@
 - **Conditional writes.** A put succeeds only when no item exists or the stored ``updated_at`` is
   not newer (fixed-width ISO-8601 UTC strings order as times); otherwise ``StaleWriteError``.
 - **Size.** Profiles are capped by ``trim.cap_profile`` well under the 400 KB item limit.
-- **Reads.** ``iter_all`` follows Scan pagination (1 MB pages) with a paginator.
+- **Reads.** Strongly consistent, so that an index cached under ``version()`` never holds data older
+  than that version. ``iter_all`` follows Scan pagination (1 MB pages) with a paginator.
 - **Version.** The profiles table holds nothing but profiles, so the change counter lives in a
   companion table ``<TABLE>-meta`` (key ``name``, one item ``version``). Every successful write or
   delete then adds 1 to it with an atomic ``ADD``; ``version()`` is one strongly consistent
