@@ -33,7 +33,9 @@ def build(out_dir: Path) -> Path:
         check=True,
     )  # fmt: skip
     for package in PACKAGES:
-        shutil.copytree(REPO / package, stage / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(
+            REPO / package, stage / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
     for waste in [*stage.rglob("__pycache__"), *(stage / "numpy").rglob("tests")]:
         shutil.rmtree(waste, ignore_errors=True)
     bundle = out_dir / "lambda-bundle.zip"
@@ -55,7 +57,9 @@ def main() -> int:
     args = parser.parse_args()
     bundle = build(args.out)
     mb = 1024 * 1024
-    print(f"{bundle}: {bundle.stat().st_size / mb:.1f} MB zipped, {unpacked_size(bundle) / mb:.1f} MB unpacked")
+    print(
+        f"{bundle}: {bundle.stat().st_size / mb:.1f} MB zipped, {unpacked_size(bundle) / mb:.1f} MB unpacked"
+    )
     return 0
 
 
