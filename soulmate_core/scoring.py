@@ -197,7 +197,7 @@ def _cosine_parts(a: Mapping[str, float], b: Mapping[str, float]) -> tuple[float
         return 0.0, []
     parts = [(key, a[key] * b[key] / norm) for key in a.keys() & b.keys()]
     parts.sort(key=lambda kv: (-kv[1], kv[0]))
-    return min(1.0, sum(p for _, p in parts)), parts
+    return min(1.0, math.fsum(p for _, p in parts)), parts
 
 
 def match_to_dict(m: Match) -> dict[str, object]:

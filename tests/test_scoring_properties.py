@@ -23,6 +23,7 @@ from soulmate_core import (
     make_profile,
     match,
 )
+from soulmate_core.scoring import match_to_dict
 from soulmate_core.weights import rank_weights
 from tests.strategies import ARTISTS, GENRES, scored_profiles
 
@@ -79,6 +80,11 @@ def test_nothing_shared_means_zero_artist_and_genre_components(a: TasteProfile, 
     assert component(m, "genres") == 0.0
     assert m.shared_artists == ()
     assert m.shared_genres == ()
+    # Values are floats even when nothing is shared, so their JSON reads 0.0 rather than 0.
+    assert all(type(c.value) is float and type(c.weight) is float for c in m.components)
+    components = match_to_dict(m)["components"]
+    assert isinstance(components, dict)
+    assert all(type(v) is float for part in components.values() for v in part.values())
 
 
 @PROPERTY
