@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from soulmate_core.errors import StaleWriteError, StoreError
 from soulmate_core.profile import TasteProfile, from_item, to_item
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS profiles (
-    user_id    TEXT PRIMARY KEY,
-    profile    TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 0);
-"""
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS profiles (
+        user_id    TEXT PRIMARY KEY,
+        profile    TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 0)",
+)
+_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_OPEN_SECONDS = 30.0
 
 # Overwrite unless the stored row is newer; ISO-8601 UTC timestamps of one width order as strings.
 _UPSERT = """
@@ -36,13 +40,8 @@ class SQLiteStore:
         try:
             if str(self.path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(
-                str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
-            )
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.executescript(_SCHEMA)
-        except sqlite3.Error as exc:
+            self._conn = _connect(self.path)
+        except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from exc
 
     def get(self, user_id: str) -> TasteProfile | None:
@@ -106,6 +105,29 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         self._conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open, switch to WAL and create the schema. Several processes may do this at once on a new
+    file; switching the journal mode can fail as busy without waiting, so that step is retried."""
+    deadline = time.monotonic() + _OPEN_SECONDS
+    while True:
+        conn = sqlite3.connect(
+            str(path), timeout=_OPEN_SECONDS, isolation_level=None, check_same_thread=False
+        )
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            with _Transaction(conn):
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if exc.sqlite_errorcode not in _BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.01, 0.1))
 
 
 def _encode(profile: TasteProfile) -> tuple[str, str, str]:
