@@ -202,14 +202,15 @@ def create_app(settings: ApiSettings, store: Store) -> APIGatewayHttpResolver:
     )
     def top_artists(time_range: Range = "medium_term") -> TopArtistsOut:
         token, who = caller()
-        found = spotify.top_artists(
+        taste = spotify.top_of_range(
             token,
             who.user_id,
+            "artists",
             time_range,
             api_base=settings.spotify_api_base,
             timeout=settings.spotify_timeout,
         )
-        return TopArtistsOut(time_range=time_range, artists=[ArtistOut.of(a) for a in found])
+        return TopArtistsOut(time_range=time_range, artists=[ArtistOut.of(x) for x in taste.artists])
 
     @app.get(
         "/top-tracks",
@@ -222,14 +223,15 @@ def create_app(settings: ApiSettings, store: Store) -> APIGatewayHttpResolver:
     )
     def top_tracks(time_range: Range = "medium_term") -> TopTracksOut:
         token, who = caller()
-        found = spotify.top_tracks(
+        taste = spotify.top_of_range(
             token,
             who.user_id,
+            "tracks",
             time_range,
             api_base=settings.spotify_api_base,
             timeout=settings.spotify_timeout,
         )
-        return TopTracksOut(time_range=time_range, tracks=[TrackOut.of(t) for t in found])
+        return TopTracksOut(time_range=time_range, tracks=[TrackOut.of(x) for x in taste.tracks])
 
     return app
 

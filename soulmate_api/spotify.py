@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from soulmate_core.profile import ArtistEntry, RangeName, TasteProfile, TrackEntry
+from soulmate_core.profile import RangeName, RangeTaste, TasteProfile
 from soulmate_core.sources.spotify_api import SpotifyPayloads, build_taste_profile
-from soulmate_core.sources.spotify_client import PAGE, fetch_payloads, make_client, spotify_errors
+from soulmate_core.sources.spotify_client import TopKind, fetch_payloads, fetch_top, make_client
 
 
 def taste_profile(
@@ -15,30 +15,15 @@ def taste_profile(
     return build_taste_profile(payloads, discoverable=discoverable, display_name=display_name)
 
 
-def top_artists(
-    token: str, user_id: str, time_range: RangeName, *, api_base: str, timeout: float
-) -> list[ArtistEntry]:
-    client = make_client(token, api_base=api_base, timeout=timeout)
-    with spotify_errors():
-        page = client.current_user_top_artists(limit=PAGE, time_range=time_range)
-    me = {"account_id": user_id}
-    profile = build_taste_profile(SpotifyPayloads(me=me, top_artists={time_range: _items(page)}))
-    taste = profile.ranges.get(time_range)
-    return list(taste.artists) if taste else []
-
-
-def top_tracks(
-    token: str, user_id: str, time_range: RangeName, *, api_base: str, timeout: float
-) -> list[TrackEntry]:
-    client = make_client(token, api_base=api_base, timeout=timeout)
-    with spotify_errors():
-        page = client.current_user_top_tracks(limit=PAGE, time_range=time_range)
-    me = {"account_id": user_id}
-    profile = build_taste_profile(SpotifyPayloads(me=me, top_tracks={time_range: _items(page)}))
-    taste = profile.ranges.get(time_range)
-    return list(taste.tracks) if taste else []
-
-
-def _items(page: object) -> list[dict[str, object]]:
-    items = page.get("items") if isinstance(page, dict) else None
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+def top_of_range(
+    token: str, user_id: str, kind: TopKind, time_range: RangeName, *, api_base: str, timeout: float
+) -> RangeTaste:
+    """One range of the caller's top artists or tracks, normalised like a saved profile's."""
+    items = fetch_top(make_client(token, api_base=api_base, timeout=timeout), kind, time_range)
+    top = {time_range: items}
+    payloads = SpotifyPayloads(
+        me={"account_id": user_id},
+        top_artists=top if kind == "artists" else {},
+        top_tracks=top if kind == "tracks" else {},
+    )
+    return build_taste_profile(payloads).ranges.get(time_range, RangeTaste())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 import requests
 import spotipy
@@ -22,7 +22,7 @@ from soulmate_core.errors import (
     SpotifyRateLimitError,
     SpotifyUnavailableError,
 )
-from soulmate_core.profile import SPOTIFY_RANGES
+from soulmate_core.profile import SPOTIFY_RANGES, RangeName
 from soulmate_core.sources.spotify_api import SpotifyPayloads
 
 SPOTIFY_API_BASE = "https://api.spotify.com/v1/"
@@ -31,6 +31,7 @@ PAGE = 50  # the API's maximum page size for top items
 logging.getLogger("spotipy").setLevel(logging.WARNING)
 
 Progress = Callable[[int, int, str], None]
+TopKind = Literal["artists", "tracks"]
 
 
 def make_client(
@@ -65,29 +66,26 @@ def fetch_payloads(
     if progress:
         progress(0, steps, "your Spotify account")
     me = fetch_me(client)
-    artists, tracks = {}, {}
+    found: dict[TopKind, dict[RangeName, list[dict[str, Any]]]] = {"artists": {}, "tracks": {}}
     done = 1
     for time_range in SPOTIFY_RANGES:
-        if progress:
-            progress(done, steps, f"top artists, {time_range.replace('_', ' ')}")
-        with spotify_errors():
-            artists[time_range] = _items(
-                client.current_user_top_artists(limit=min(per_range, PAGE), time_range=time_range)
-            )
-        done += 1
-        if progress:
-            progress(done, steps, f"top tracks, {time_range.replace('_', ' ')}")
-        with spotify_errors():
-            tracks[time_range] = _items(
-                client.current_user_top_tracks(limit=min(per_range, PAGE), time_range=time_range)
-            )
-        done += 1
+        for kind in ("artists", "tracks"):
+            if progress:
+                progress(done, steps, f"top {kind}, {time_range.replace('_', ' ')}")
+            found[kind][time_range] = fetch_top(client, kind, time_range, limit=per_range)
+            done += 1
     if progress:
         progress(steps, steps, "done")
-    return SpotifyPayloads(me=me, top_artists=artists, top_tracks=tracks)
+    return SpotifyPayloads(me=me, top_artists=found["artists"], top_tracks=found["tracks"])
 
 
-def _items(page: Any) -> list[dict[str, Any]]:
+def fetch_top(
+    client: spotipy.Spotify, kind: TopKind, time_range: RangeName, *, limit: int = PAGE
+) -> list[dict[str, Any]]:
+    """The items of ``GET /me/top/{kind}`` for one time range (one page, at most 50)."""
+    call = client.current_user_top_artists if kind == "artists" else client.current_user_top_tracks
+    with spotify_errors():
+        page = call(limit=min(limit, PAGE), time_range=time_range)
     items = page.get("items") if isinstance(page, dict) else None
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
