@@ -65,9 +65,10 @@ if "code" in params or "error" in params:
         else:
             fetch_from_spotify()
 
-spotify_tab, export_tab, demo_tab = st.tabs(
-    ["Log in with Spotify", "Upload your data export", "Try a demo persona"]
-)
+SPOTIFY, EXPORT, DEMO = "Log in with Spotify", "Upload your data export", "Try a demo persona"
+ways = [SPOTIFY, EXPORT, DEMO] if spotify is not None else [DEMO, EXPORT, SPOTIFY]
+tabs = dict(zip(ways, st.tabs(ways), strict=True))
+spotify_tab, export_tab, demo_tab = tabs[SPOTIFY], tabs[EXPORT], tabs[DEMO]
 
 with spotify_tab:
     if spotify is None:

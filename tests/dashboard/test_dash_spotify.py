@@ -53,6 +53,7 @@ def test_login_button_points_to_spotify_with_a_signed_state(spotify: FakeSpotify
     assert url.startswith(spotify.authorize_url)
     assert "scope=user-top-read" in url and "state=" in url
     assert "redirect_uri=http%3A%2F%2F127.0.0.1%3A8501%2F" in url
+    assert at.tabs[0].label == "Log in with Spotify"
 
 
 def test_login_fetches_and_saves_a_hidden_profile(spotify: FakeSpotify, store: Store) -> None:
@@ -129,3 +130,4 @@ def test_a_server_without_spotify_settings_explains_how_and_offers_the_other_way
     info = " ".join(i.value for i in at.info)
     assert "not set up" in info and "secrets.toml" in info and "data export" in info
     assert not at.get("link_button")
+    assert at.tabs[0].label == "Try a demo persona"  # nothing to log in to: the demo comes first
