@@ -137,6 +137,8 @@ def test_demo_persona_sees_charts_on_every_page(server: str, chromium) -> None:
 
     _open(page, "Privacy & data")
     sync_api.expect(page.get_by_role("heading", name="Privacy & data")).to_be_visible(timeout=30_000)
+    download = page.get_by_role("button", name="Download my profile (JSON)")
+    sync_api.expect(download).to_be_visible(timeout=30_000)
     _shot(page, "privacy")
     context.close()
 
