@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from soulmate_core import open_store
-from soulmate_core.cli import main
 from soulmate_core.demo import demo_population
+from tests.cli_runner import run
 
 REPO = Path(__file__).resolve().parent.parent
 POPULATION = 40
@@ -39,15 +39,6 @@ def populated_url(store_url: str) -> Iterator[str]:
     finally:
         store.close()
     yield store_url
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def user_ids(url: str) -> set[str]:

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from soulmate_core import open_store, to_item
-from soulmate_core.cli import ProgressBar, main
+from soulmate_core.cli import ProgressBar
 from soulmate_core.demo import demo_population
 from soulmate_core.sources.listens import profiles_from_listens, read_listens
+from tests.cli_runner import run
 
 HEADER = "user_id,artist,weight\n"
 
@@ -46,15 +47,6 @@ def write(path: Path, content: str | bytes) -> Path:
     else:
         path.write_text(content, encoding="utf-8", newline="")
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # --- bad input: the message names file:line and the problem; exit 2; the store is untouched -------
