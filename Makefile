@@ -1,19 +1,23 @@
-# make run   - install, seed the demo store if it is empty, serve the dashboard on 127.0.0.1:8501
-# make test  - install the dev tools, then ruff, mypy and the whole pytest suite (the default)
+# make run       - install, seed the demo store if it is empty, serve the dashboard on 127.0.0.1:8501
+# make test      - install the dev tools, then ruff, mypy, the import contracts and the whole pytest suite
+# make test-fast - the inner loop: lint and the quick tests, in under a minute
 VENV   ?= .venv
-PYTHON ?= python3
+# One Python minor version for the tests, the Lambda runtime (template.yaml) and CI: .python-version
+PYTHON ?= python$(shell cat .python-version)
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
 .DEFAULT_GOAL := test
-.PHONY: run test lint typecheck pytest app-deps dev-deps clean bench openapi lambda-bundle
+.PHONY: run test test-fast lint typecheck pytest app-deps dev-deps clean bench openapi lambda-bundle lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# The pinned exports of uv.lock, then the project itself without touching those pins.
 $(VENV)/.app-deps: $(BIN)/python requirements.txt pyproject.toml
-	$(BIN)/pip install -q -r requirements.txt -e .
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
 $(VENV)/.dev-deps: $(VENV)/.app-deps requirements-dev.txt
@@ -29,7 +33,8 @@ run: app-deps
 
 lint: dev-deps
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check soulmate_core
+	$(BIN)/ruff format --check soulmate_core soulmate_adapters soulmate_cli
+	$(BIN)/lint-imports
 
 typecheck: dev-deps
 	$(BIN)/mypy
@@ -38,6 +43,14 @@ pytest: dev-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+test-fast: lint
+	$(BIN)/pytest -q -m "not slow and not browser and not notebook"
+
+# make lock - re-pin after changing pyproject.toml: uv.lock, then the requirements*.txt exported from it
+lock: dev-deps
+	$(BIN)/uv lock
+	$(BIN)/python tools/requirements.py
 
 # make bench - the import + matches --all sequence on ../shared/data/lastfm-hetrec-dev, timed by stage
 bench: app-deps

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from soulmate_app import nav, session
+from soulmate_app import nav, session, settings
 
 st.set_page_config(page_title="Music Soulmate Finder", page_icon=":material/favorite:", layout="wide")
+settings.require_valid()
 
 pages = [
     st.Page(path, title=title, icon=icon, url_path=url, default=path == nav.CONNECT)

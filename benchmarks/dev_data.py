@@ -26,7 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from soulmate_core import MatchIndex, open_store
+from soulmate_adapters import open_store
+from soulmate_core import MatchIndex
 from soulmate_core.scoring import match_to_dict
 from soulmate_core.sources.listens import profiles_from_listens, read_artist_genres, read_listens
 
@@ -47,7 +48,7 @@ def timed(rows: list[tuple[str, float]], stage: str, work: Callable[[], T]) -> T
 
 def soulmate(*argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "soulmate_core", *argv],
+        [sys.executable, "-m", "soulmate_cli", *argv],
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -4,7 +4,7 @@ import streamlit as st
 
 from soulmate_app import charts, data, session
 from soulmate_app.explain import component_rows, shared_line
-from soulmate_core.insights import family_weights, shared_and_unique, union_top
+from soulmate_core import family_weights, shared_and_unique, union_top
 
 profile = session.require_profile()
 st.title("Compare")

@@ -6,8 +6,7 @@ import streamlit as st
 
 from soulmate_app import data, flows, nav, session, spotify_login
 from soulmate_app.settings import load_settings
-from soulmate_core import InputError
-from soulmate_core.errors import SpotifyAuthError, SpotifyError
+from soulmate_core import InputError, SpotifyAuthError, SpotifyError
 
 settings = load_settings()
 spotify = settings.spotify

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from soulmate_app import charts, data, session
-from soulmate_core.insights import diversity, drift, genre_families, niche, rare_artists
+from soulmate_core import diversity, drift, genre_families, niche, rare_artists
 
 profile = session.require_profile()
 st.title("My taste")

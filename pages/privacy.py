@@ -1,11 +1,8 @@
 """Privacy & data: who can find you, your data as JSON, and deleting it."""
 
-import json
-
 import streamlit as st
 
-from soulmate_app import data, session
-from soulmate_core import service, to_item
+from soulmate_app import flows, session
 
 profile = session.require_profile()
 st.title("Privacy & data")
@@ -18,7 +15,7 @@ visible = st.toggle(
     "Let other listeners find me as a soulmate", value=profile.discoverable, disabled=demo, key="discoverable"
 )
 if not demo and visible != profile.discoverable:
-    profile = service.set_discoverable(data.store(), profile.user_id, visible)
+    profile = flows.set_discoverable(profile, visible)
     st.success("You are now discoverable." if visible else "You are hidden from everyone's matches.")
 
 st.subheader("Your data")
@@ -28,7 +25,7 @@ st.write(
 )
 st.download_button(
     "Download my profile (JSON)",
-    data=json.dumps(to_item(profile), ensure_ascii=False, indent=2),
+    data=flows.profile_json(profile),
     file_name=f"soulmate-profile-{profile.user_id}.json",
     mime="application/json",
     key="download_profile",
@@ -40,7 +37,6 @@ if demo:
 else:
     sure = st.checkbox("I understand this removes my profile for good", key="delete_confirm")
     if st.button("Delete my data", type="primary", disabled=not sure, key="delete_data"):
-        service.delete_user(data.store(), profile.user_id)
-        session.sign_out()
+        flows.delete_my_data(profile)
         st.success("Your data is deleted and you are signed out. Nobody will see you in their matches.")
         st.stop()

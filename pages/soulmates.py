@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from soulmate_app import charts, data, nav, session
+from soulmate_app import charts, data, flows, nav, session
 from soulmate_app.explain import shared_line
 
 profile = session.require_profile()
@@ -21,6 +21,13 @@ if not found:
     st.stop()
 
 st.plotly_chart(charts.match_scores(found), key="match_scores")
+st.download_button(
+    "Download these matches (JSON)",
+    data=flows.matches_json(profile.user_id, found),
+    file_name=f"soulmate-matches-{profile.user_id}.json",
+    mime="application/json",
+    key="download_matches",
+)
 for rank, m in enumerate(found, start=1):
     with st.container(border=True):
         st.markdown(f"**{rank}. {m.other_display_name}** · score **{round(100 * m.score)}**")

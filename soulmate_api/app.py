@@ -25,13 +25,11 @@ from soulmate_api.errors import (
     validation_error_body,
 )
 from soulmate_api.identity import Identity, IdentityCache, bearer_token, identity_from_me, resolve
-from soulmate_api.settings import MAX_BODY_BYTES, ApiSettings
 from soulmate_api.wire import (
     ArtistOut,
     ErrorOut,
     HealthOut,
     MatchesOut,
-    MatchOut,
     MeOut,
     ProfileIn,
     ProfileOut,
@@ -42,12 +40,15 @@ from soulmate_api.wire import (
 )
 from soulmate_core import MatchIndex, __version__, service
 from soulmate_core.errors import InputError, SoulmateError
+from soulmate_core.settings import Settings
 from soulmate_core.store import Store
 
 UserId = Annotated[str, Path(min_length=1, max_length=256, description="Our user id (Spotify account_id)")]
 Limit = Annotated[int, Query(ge=1, le=50, description="How many matches, 1 to 50")]
 Range = Annotated[TimeRange, Query(description="Spotify's time range")]
 SECURITY: list[dict[str, list[str]]] = [{"spotifyBearer": []}]
+MAX_BODY_BYTES = 64 * 1024
+TOKEN_CACHE_SECONDS = 300.0
 
 
 def _errors(*statuses: int) -> dict[int, Any]:
@@ -79,7 +80,9 @@ def _errors(*statuses: int) -> dict[int, Any]:
 TOKEN_ERRORS = (401, 403, 429, 502)
 
 
-def create_app(settings: ApiSettings, store: Store) -> APIGatewayHttpResolver:
+def create_app(
+    settings: Settings, store: Store, token_cache_seconds: float = TOKEN_CACHE_SECONDS
+) -> APIGatewayHttpResolver:
     cors = (
         CORSConfig(allow_origin=settings.cors_origin, allow_headers=["Authorization"])
         if settings.cors_origin
@@ -92,7 +95,7 @@ def create_app(settings: ApiSettings, store: Store) -> APIGatewayHttpResolver:
         description="Taste profiles from Spotify, and explained matches with people who share them.",
         security_schemes={"spotifyBearer": HTTPBearer(description="A Spotify access token")},
     )
-    identities = IdentityCache(settings.token_cache_seconds)
+    identities = IdentityCache(token_cache_seconds)
     indexes = IndexCache(store)
 
     def caller() -> tuple[str, Identity]:
@@ -178,7 +181,7 @@ def create_app(settings: ApiSettings, store: Store) -> APIGatewayHttpResolver:
     def matches(user_id: UserId, limit: Limit = 10) -> MatchesOut:
         me = own(user_id)
         found = service.matches_for(store, me, limit, index=indexes.current())
-        return MatchesOut(user_id=me, matches=[MatchOut.of(m) for m in found])
+        return MatchesOut.of(me, found)
 
     @app.get(
         "/me",

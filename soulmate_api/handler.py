@@ -1,7 +1,8 @@
 """The AWS Lambda entry point: ``soulmate_api.handler.handler``.
 
-Settings are read from the environment once per container, and the store opened once; the resolver
-is built on the first request. Logs are structured JSON without tokens; metrics go out as EMF.
+The container's app (settings, store, resolver) is built on the first request from
+``get_settings()``, or beforehand by ``configure`` (``serve-api`` does that with its own settings).
+Logs are structured JSON without tokens; metrics go out as EMF.
 """
 
 from __future__ import annotations
@@ -13,20 +14,23 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from soulmate_adapters import open_store
 from soulmate_api.app import create_app, respond
-from soulmate_api.settings import ApiSettings
-from soulmate_core.store import open_store
+from soulmate_core.settings import Settings, get_settings
 
 logger = Logger(service="soulmate-api")
 metrics = Metrics(namespace="SoulmateFinder", service="soulmate-api")
 _apps: list[APIGatewayHttpResolver] = []
 
 
-def current_app() -> APIGatewayHttpResolver:
-    if not _apps:
-        settings = ApiSettings.from_env()
-        _apps.append(create_app(settings, open_store(settings.store_url)))
+def configure(settings: Settings) -> APIGatewayHttpResolver:
+    """Build this container's app from ``settings``, replacing any built before."""
+    _apps[:] = [create_app(settings, open_store(settings.store_url))]
     return _apps[0]
+
+
+def current_app() -> APIGatewayHttpResolver:
+    return _apps[0] if _apps else configure(get_settings())
 
 
 @logger.inject_lambda_context(log_event=False)

@@ -13,9 +13,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from soulmate_adapters.spotify_client import fetch_me, make_client
 from soulmate_api.errors import NotAuthenticatedError
 from soulmate_core.sources.spotify_api import spotify_user_id
-from soulmate_core.sources.spotify_client import fetch_me, make_client
 
 MAX_TOKEN_LENGTH = 4096
 MAX_ENTRIES = 4096

@@ -2,8 +2,8 @@
 
 Each request becomes an API Gateway HTTP API (payload 2.0) event for ``soulmate_api.handler.handler``,
 and its answer becomes the HTTP response, as API Gateway would do it. Like one Lambda container, it
-runs one invocation at a time (connections are still accepted concurrently), and it prints the
-handler's EMF metric lines to stdout. For local use only.
+runs one invocation at a time (connections are still accepted concurrently). The handler's logs go
+to stderr; stdout carries only the line saying where it listens. For local use only.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import sys
 import threading
 import time
 import uuid
@@ -18,6 +19,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from soulmate_api import handler
+from soulmate_core.settings import Settings
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway HTTP API's own payload limit
 
@@ -90,8 +94,6 @@ def to_event(
 
 
 def _request_handler() -> type[BaseHTTPRequestHandler]:
-    from soulmate_api.handler import handler
-
     invocations = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
@@ -127,7 +129,7 @@ def _request_handler() -> type[BaseHTTPRequestHandler]:
             )
             try:
                 with invocations:  # one request at a time, as in one Lambda container
-                    answer = handler(event, LocalContext())
+                    answer = handler.handler(event, LocalContext())
             except Exception:  # what API Gateway answers when a Lambda fails
                 logging.getLogger(__name__).exception("the handler failed")
                 self._send(500, {"content-type": "application/json"}, b'{"message":"Internal Server Error"}')
@@ -159,18 +161,22 @@ def _request_handler() -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def make_server(host: str, port: int, store_url: str | None = None) -> ThreadingHTTPServer:
-    """A server for the Lambda handler; ``store_url`` overrides ``$SOULMATE_STORE``."""
-    if store_url:
-        os.environ["SOULMATE_STORE"] = store_url
-    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+def make_server(host: str, port: int, settings: Settings, log_level: str = "WARNING") -> ThreadingHTTPServer:
+    """A server for the Lambda handler, whose app is built from ``settings`` first. The handler's
+    logs go to stderr at ``log_level``; its CloudWatch metric lines, useless here, are off."""
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    handler.logger.setLevel(log_level)
+    for stream_handler in handler.logger.handlers:
+        if isinstance(stream_handler, logging.StreamHandler):
+            stream_handler.setStream(sys.stderr)
+    handler.configure(settings)
     server = ThreadingHTTPServer((host, port), _request_handler())
     server.daemon_threads = True
     return server
 
 
-def serve(host: str, port: int, store_url: str | None = None) -> None:
-    server = make_server(host, port, store_url)
+def serve(host: str, port: int, settings: Settings, log_level: str = "WARNING") -> None:
+    server = make_server(host, port, settings, log_level)
     bound_host, bound_port = server.server_address[:2]
     print(f"soulmate API on http://{bound_host!s}:{bound_port} (Ctrl+C stops)", flush=True)
     try:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from soulmate_api.app import create_app
-from soulmate_api.settings import ApiSettings
+from soulmate_core.settings import Settings
 from soulmate_core.store.sqlite import SQLiteStore
 
 
@@ -18,7 +18,7 @@ def openapi_document() -> dict[str, object]:
     """The schema of the routes; no store or Spotify is touched to build it."""
     store = SQLiteStore(":memory:")
     try:
-        document: dict[str, object] = json.loads(create_app(ApiSettings(), store).get_openapi_json_schema())
+        document: dict[str, object] = json.loads(create_app(Settings(), store).get_openapi_json_schema())
     finally:
         store.close()
     return document

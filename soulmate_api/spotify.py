@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from soulmate_adapters.spotify_client import TopKind, fetch_payloads, fetch_top, make_client
 from soulmate_core.profile import RangeName, RangeTaste, TasteProfile
 from soulmate_core.sources.spotify_api import SpotifyPayloads, build_taste_profile
-from soulmate_core.sources.spotify_client import TopKind, fetch_payloads, fetch_top, make_client
 
 
 def taste_profile(

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from soulmate_adapters import open_store
+from soulmate_adapters.taste_space import TasteSpace, build_taste_space
 from soulmate_app.settings import load_settings
-from soulmate_core import MatchIndex, Store, TasteProfile, open_store, service
+from soulmate_core import MatchIndex, Store, TasteProfile, service
 from soulmate_core.insights import PopulationStats, population_stats
 from soulmate_core.scoring import Match
-from soulmate_core.taste_space import TasteSpace, build_taste_space
 
 
 @st.cache_resource(show_spinner=False)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from soulmate_app import data, session
 from soulmate_app.settings import load_settings
-from soulmate_core import TasteProfile, service
+from soulmate_core import MatchesOut, ProfileOut, TasteProfile, service
 from soulmate_core.errors import (
     SpotifyAuthError,
     SpotifyError,
@@ -17,6 +17,7 @@ from soulmate_core.errors import (
     SpotifyRateLimitError,
     SpotifyUnavailableError,
 )
+from soulmate_core.scoring import Match
 from soulmate_core.sources.spotify_export import profile_from_plays, read_export
 
 
@@ -44,6 +45,26 @@ def import_export(files: Sequence[tuple[str, bytes]], display_name: str) -> Tast
     saved = save_connected(profile)
     st.session_state[session.EXPORT_ID_KEY] = user_id
     return saved
+
+
+def set_discoverable(profile: TasteProfile, visible: bool) -> TasteProfile:
+    return service.set_discoverable(data.store(), profile.user_id, visible)
+
+
+def delete_my_data(profile: TasteProfile) -> None:
+    """Remove the profile from the store (and so from every match) and sign this session out."""
+    service.delete_user(data.store(), profile.user_id)
+    session.sign_out()
+
+
+def profile_json(profile: TasteProfile) -> str:
+    """The download of one's own profile: the same schema as the API and ``soulmate profile``."""
+    return ProfileOut.of(profile).model_dump_json(indent=2)
+
+
+def matches_json(user_id: str, found: list[Match]) -> str:
+    """The download of one's matches: the same schema as the API and ``soulmate matches``."""
+    return MatchesOut.of(user_id, found).model_dump_json(indent=2)
 
 
 def spotify_message(exc: SpotifyError) -> str:

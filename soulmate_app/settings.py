@@ -1,43 +1,48 @@
-"""Configuration, read once at the edge from the environment and ``.streamlit/secrets.toml``.
+"""The dashboard's settings: ``soulmate_core.settings.Settings`` with ``.streamlit/secrets.toml`` as
+fallbacks for what the environment leaves unset. Read once per process (``load_settings``).
 
-The environment wins over secrets, so tests and deployments can override one value at a time.
+``secrets.toml`` (see ``.streamlit/secrets.toml.example``)::
 
-``secrets.toml``::
-
-    SOULMATE_STORE = "sqlite:///data/soulmate.db"   # optional
+    SOULMATE_STORE = "sqlite:///data/soulmate.db"   # optional; any variable of README's table
 
     [spotify]
-    client_id = "..."
-    client_secret = "..."
-    redirect_uri = "http://127.0.0.1:8501/"          # optional, this is the default
-    state_secret = "..."                             # optional: HMAC key for the OAuth state
+    client_id = "..."                                # SPOTIFY_CLIENT_ID
+    client_secret = "..."                            # SPOTIFY_CLIENT_SECRET
+    redirect_uri = "http://127.0.0.1:8501/"          # SPOTIFY_REDIRECT_URI, optional
+    state_secret = "..."                             # SOULMATE_STATE_SECRET, optional
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import streamlit as st
 
-from soulmate_core.sources.spotify_export import MAX_TOTAL_BYTES
-from soulmate_core.store import store_url_from_env
+from soulmate_core.errors import InputError
+from soulmate_core.settings import Settings
 
-DEFAULT_REDIRECT_URI = "http://127.0.0.1:8501/"
-SPOTIFY_ACCOUNTS_BASE = "https://accounts.spotify.com"
+SPOTIFY_SECTION = {
+    "client_id": "SPOTIFY_CLIENT_ID",
+    "client_secret": "SPOTIFY_CLIENT_SECRET",
+    "redirect_uri": "SPOTIFY_REDIRECT_URI",
+    "state_secret": "SOULMATE_STATE_SECRET",
+}
 
 
 @dataclass(frozen=True)
 class SpotifySettings:
+    """What the Spotify login needs; present only when the app's credentials are configured."""
+
     client_id: str
     client_secret: str
     redirect_uri: str
     state_secret: bytes
-    api_base: str | None = None  # None: the real Web API
-    accounts_base: str = SPOTIFY_ACCOUNTS_BASE
+    api_base: str
+    accounts_base: str
 
     @property
     def authorize_url(self) -> str:
@@ -50,52 +55,58 @@ class SpotifySettings:
     def __repr__(self) -> str:  # never print the secrets
         return f"SpotifySettings(client_id={self.client_id!r}, redirect_uri={self.redirect_uri!r})"
 
+    @classmethod
+    def of(cls, settings: Settings) -> SpotifySettings | None:
+        secret = settings.spotify_client_secret.get_secret_value() if settings.spotify_client_secret else ""
+        if not settings.spotify_client_id or not secret:
+            return None
+        state = settings.state_secret.get_secret_value() if settings.state_secret else ""
+        return cls(
+            client_id=settings.spotify_client_id,
+            client_secret=secret,
+            redirect_uri=settings.spotify_redirect_uri,
+            # Without its own key, the state is signed with a key derived from the client secret.
+            state_secret=state.encode()
+            or hashlib.sha256(b"soulmate-oauth-state:" + secret.encode()).digest(),
+            api_base=settings.spotify_api_base,
+            accounts_base=settings.spotify_accounts_base,
+        )
+
 
 @dataclass(frozen=True)
 class AppSettings:
     store_url: str
+    max_export_bytes: int
     spotify: SpotifySettings | None
-    max_export_bytes: int = MAX_TOTAL_BYTES
 
 
+@cache
 def load_settings() -> AppSettings:
-    secrets = _secrets()
-    store_url = os.environ.get("SOULMATE_STORE") or str(secrets.get("SOULMATE_STORE") or "")
-    cap_mb = os.environ.get("SOULMATE_MAX_EXPORT_MB") or str(secrets.get("SOULMATE_MAX_EXPORT_MB") or "")
+    settings = Settings.load(fallbacks=_secrets())
     return AppSettings(
-        store_url=store_url or store_url_from_env(),
-        spotify=_spotify(secrets),
-        max_export_bytes=int(cap_mb) * 2**20 if cap_mb.isdigit() else MAX_TOTAL_BYTES,
+        store_url=settings.store_url,
+        max_export_bytes=settings.max_export_bytes,
+        spotify=SpotifySettings.of(settings),
     )
 
 
-def _spotify(secrets: Mapping[str, Any]) -> SpotifySettings | None:
-    section = secrets.get("spotify")
-    table: Mapping[str, Any] = section if isinstance(section, Mapping) else {}
-
-    def value(env: str, key: str) -> str:
-        return (os.environ.get(env) or str(table.get(key) or "")).strip()
-
-    client_id = value("SPOTIFY_CLIENT_ID", "client_id")
-    client_secret = value("SPOTIFY_CLIENT_SECRET", "client_secret")
-    if not client_id or not client_secret:
-        return None
-    state_secret = value("SOULMATE_STATE_SECRET", "state_secret")
-    return SpotifySettings(
-        client_id=client_id,
-        client_secret=client_secret,
-        redirect_uri=value("SPOTIFY_REDIRECT_URI", "redirect_uri") or DEFAULT_REDIRECT_URI,
-        # Without its own key, the state is signed with a key derived from the client secret.
-        state_secret=state_secret.encode()
-        or hashlib.sha256(b"soulmate-oauth-state:" + client_secret.encode()).digest(),
-        api_base=value("SPOTIFY_API_BASE", "api_base") or None,
-        accounts_base=value("SPOTIFY_ACCOUNTS_BASE", "accounts_base") or SPOTIFY_ACCOUNTS_BASE,
-    )
-
-
-def _secrets() -> Mapping[str, Any]:
-    """``st.secrets`` as a plain mapping; empty when there is no secrets file."""
+def _secrets() -> dict[str, Any]:
+    """``st.secrets`` by variable name; empty when there is no secrets file."""
     try:
-        return {key: st.secrets[key] for key in st.secrets}
+        raw = {key: st.secrets[key] for key in st.secrets}
     except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
         return {}
+    section = raw.pop("spotify", None)
+    flat = {key: value for key, value in raw.items() if not isinstance(value, Mapping)}
+    if isinstance(section, Mapping):
+        flat.update({SPOTIFY_SECTION[k]: v for k, v in section.items() if k in SPOTIFY_SECTION})
+    return flat
+
+
+def require_valid() -> None:
+    """Stop the page with a readable message when a setting is malformed."""
+    try:
+        load_settings()
+    except InputError as exc:
+        st.error(f"The dashboard is misconfigured: {exc}")
+        st.stop()

@@ -14,13 +14,13 @@ import streamlit as st
 from spotipy.cache_handler import CacheHandler
 from spotipy.oauth2 import SpotifyOAuth
 
+from soulmate_adapters.spotify_client import Progress, fetch_payloads, make_client, spotify_errors
 from soulmate_app.oauth_state import sign_state, verify_state
 from soulmate_app.session import TOKEN_KEY
 from soulmate_app.settings import SpotifySettings
 from soulmate_core import TasteProfile
 from soulmate_core.errors import SpotifyAuthError, SpotifyRateLimitError
 from soulmate_core.sources.spotify_api import build_taste_profile
-from soulmate_core.sources.spotify_client import Progress, fetch_payloads, make_client, spotify_errors
 
 SCOPE = "user-top-read"
 MAX_RATE_LIMIT_RETRIES = 3

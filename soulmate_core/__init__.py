@@ -1,36 +1,60 @@
-"""Music Soulmate Finder's core: taste profiles, explainable matching, and storage behind one port."""
+"""Music Soulmate Finder's core: taste profiles, explainable matching, and storage behind one port.
+
+Pure and typed: numpy and pydantic only, nothing of a UI, a cloud or HTTP. This module is the
+public surface the dashboard's pages may use; the edges may also use the submodules directly.
+"""
 
 from soulmate_core.errors import (
+    CorruptItemError,
     InputError,
     SoulmateError,
+    SpotifyAuthError,
+    SpotifyError,
+    SpotifyForbiddenError,
+    SpotifyRateLimitError,
+    SpotifyUnavailableError,
     StaleWriteError,
     StoreError,
     UnknownUserError,
 )
 from soulmate_core.index import MatchIndex
-from soulmate_core.profile import (
-    ArtistEntry,
-    RangeTaste,
-    TasteProfile,
-    TrackEntry,
-    from_item,
-    make_profile,
-    to_item,
+from soulmate_core.insights import (
+    diversity,
+    drift,
+    family_weights,
+    genre_families,
+    niche,
+    rare_artists,
+    shared_and_unique,
+    union_top,
 )
+from soulmate_core.profile import ArtistEntry, RangeTaste, TasteProfile, TrackEntry, make_profile
+from soulmate_core.schema import MatchesOut, MatchOut, ProfileOut, from_item, to_item
 from soulmate_core.scoring import Component, Match, SharedItem, match
-from soulmate_core.store import Store, open_store
+from soulmate_core.settings import Settings, get_settings
+from soulmate_core.store import Store
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ArtistEntry",
     "Component",
+    "CorruptItemError",
     "InputError",
     "Match",
     "MatchIndex",
+    "MatchOut",
+    "MatchesOut",
+    "ProfileOut",
     "RangeTaste",
+    "Settings",
     "SharedItem",
     "SoulmateError",
+    "SpotifyAuthError",
+    "SpotifyError",
+    "SpotifyForbiddenError",
+    "SpotifyRateLimitError",
+    "SpotifyUnavailableError",
     "StaleWriteError",
     "Store",
     "StoreError",
@@ -38,9 +62,17 @@ __all__ = [
     "TrackEntry",
     "UnknownUserError",
     "__version__",
+    "diversity",
+    "drift",
+    "family_weights",
     "from_item",
+    "genre_families",
+    "get_settings",
     "make_profile",
     "match",
-    "open_store",
+    "niche",
+    "rare_artists",
+    "shared_and_unique",
     "to_item",
+    "union_top",
 ]

@@ -5,6 +5,7 @@ SoulmateError
 ├── UnknownUserError      no profile stored for that user id
 ├── StaleWriteError       a write carrying an older ``updated_at`` than the stored one
 ├── StoreError            the store could not be opened or used (bad URL, I/O)
+│   └── CorruptItemError  a stored item that is not a valid profile (names the user)
 └── SpotifyError          a call to the Spotify Web API failed
     ├── SpotifyAuthError      401: no token, or a token Spotify rejects or that expired
     ├── SpotifyForbiddenError 403: e.g. the user is not registered with a Development Mode app
@@ -42,6 +43,13 @@ class StaleWriteError(SoulmateError):
 
 class StoreError(SoulmateError):
     pass
+
+
+class CorruptItemError(StoreError):
+    def __init__(self, user_id: str, reason: str) -> None:
+        self.user_id = user_id
+        self.reason = reason
+        super().__init__(f"the stored profile of {user_id!r} is corrupt: {reason}")
 
 
 class SpotifyError(SoulmateError):

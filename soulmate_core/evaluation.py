@@ -27,7 +27,7 @@ from soulmate_core.population import Population
 from soulmate_core.profile import TasteProfile
 from soulmate_core.scoring import DEFAULT_BLEND
 from soulmate_core.sources.listens import profiles_from_listens, read_artist_genres, read_listens
-from soulmate_core.store import open_store
+from soulmate_core.store.sqlite import SQLiteStore
 
 Progress = Callable[[int, int], None]
 Scorer = Callable[[NDArray[np.intp]], NDArray[np.float32]]
@@ -75,7 +75,7 @@ def load_split(split_dir: str | Path, progress: Progress | None = None) -> list[
     genres = read_artist_genres(genres_path) if genres_path.exists() else None
     profiles = profiles_from_listens(read_listens(root / "listens.csv"), genres, progress=progress)
     with tempfile.TemporaryDirectory(prefix="soulmate-eval-") as tmp:
-        store = open_store("sqlite:///" + str(Path(tmp) / "split.db"))
+        store = SQLiteStore(Path(tmp) / "split.db")
         try:
             store.put_many(profiles)
             return sorted(store.iter_all(), key=lambda p: p.user_id)

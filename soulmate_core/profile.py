@@ -4,7 +4,7 @@ A profile holds ranked artists and top tracks per time range. Artist weights wit
 shares that sum to 1, whatever the source measured (ranks, plays or milliseconds), so profiles from
 different sources compare fairly. Genre weights are derived from the artists.
 
-The stored item has one shape in every store: ``{"user_id", "profile": {...}, "updated_at"}``.
+Its JSON shape, and the stored item ``{"user_id", "profile": {...}, "updated_at"}``, are in ``schema``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, get_args
 
 Source = Literal["spotify", "spotify-export", "listens", "demo"]
 RangeName = Literal["short_term", "medium_term", "long_term", "all_time"]
@@ -160,87 +160,3 @@ def _normalised(weights: Mapping[str, float]) -> dict[str, float]:
     if total <= 0:
         return {}
     return {k: v / total for k, v in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))}
-
-
-# --- stored item -------------------------------------------------------------------------------
-
-
-def to_item(profile: TasteProfile) -> dict[str, Any]:
-    """The stored item: ``{"user_id", "profile": {...}, "updated_at"}``; JSON-safe."""
-    body = {
-        "user_id": profile.user_id,
-        "display_name": profile.display_name,
-        "source": profile.source,
-        "discoverable": profile.discoverable,
-        "schema_version": profile.schema_version,
-        "updated_at": profile.updated_at,
-        "genre_weights": dict(profile.genre_weights),
-        "ranges": {
-            name: {
-                "artists": [_artist_to_dict(a) for a in taste.artists],
-                "tracks": [_track_to_dict(t) for t in taste.tracks],
-            }
-            for name, taste in profile.ranges.items()
-        },
-    }
-    if profile.trimmed:
-        body["trimmed"] = True
-    return {"user_id": profile.user_id, "profile": body, "updated_at": profile.updated_at}
-
-
-def from_item(item: Mapping[str, Any]) -> TasteProfile:
-    body = item["profile"]
-    source = body["source"]
-    if source not in SOURCES:
-        raise ValueError(f"unknown profile source {source!r}")
-    ranges: dict[RangeName, RangeTaste] = {}
-    for name, taste in body["ranges"].items():
-        if name not in RANGES:
-            raise ValueError(f"unknown time range {name!r}")
-        ranges[cast(RangeName, name)] = RangeTaste(
-            artists=tuple(_artist_from_dict(a) for a in taste.get("artists", [])),
-            tracks=tuple(_track_from_dict(t) for t in taste.get("tracks", [])),
-        )
-    return TasteProfile(
-        user_id=str(item["user_id"]),
-        display_name=str(body["display_name"]),
-        source=cast(Source, source),
-        ranges=ranges,
-        genre_weights={str(k): float(v) for k, v in body.get("genre_weights", {}).items()},
-        discoverable=bool(body.get("discoverable", True)),
-        updated_at=str(item.get("updated_at") or body["updated_at"]),
-        schema_version=int(body.get("schema_version", SCHEMA_VERSION)),
-        trimmed=bool(body.get("trimmed", False)),
-    )
-
-
-def _artist_to_dict(artist: ArtistEntry) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": artist.name, "weight": artist.weight, "genres": list(artist.genres)}
-    if artist.spotify_id:
-        out["spotify_id"] = artist.spotify_id
-    return out
-
-
-def _artist_from_dict(raw: Mapping[str, Any]) -> ArtistEntry:
-    return ArtistEntry(
-        name=str(raw["name"]),
-        weight=float(raw["weight"]),
-        genres=tuple(str(g) for g in raw.get("genres", [])),
-        spotify_id=raw.get("spotify_id") or None,
-    )
-
-
-def _track_to_dict(track: TrackEntry) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": track.name, "artists": list(track.artists), "weight": track.weight}
-    if track.spotify_id:
-        out["spotify_id"] = track.spotify_id
-    return out
-
-
-def _track_from_dict(raw: Mapping[str, Any]) -> TrackEntry:
-    return TrackEntry(
-        name=str(raw["name"]),
-        artists=tuple(str(a) for a in raw.get("artists", [])),
-        weight=float(raw["weight"]),
-        spotify_id=raw.get("spotify_id") or None,
-    )

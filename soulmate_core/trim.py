@@ -18,8 +18,8 @@ from soulmate_core.profile import (
     TasteProfile,
     TrackEntry,
     derive_genre_weights,
-    to_item,
 )
+from soulmate_core.schema import to_item
 
 MAX_ITEM_BYTES = 256 * 1024  # well under DynamoDB's 400 KB, which also counts attribute names
 _KEEP_SHARE = 0.8  # each pass keeps this share of the longest list

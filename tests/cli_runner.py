@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from soulmate_core.cli import main
+from soulmate_cli import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from soulmate_core.store import open_store
+from soulmate_adapters import open_store
 from tests.sample_profiles import sample_profile
 
 

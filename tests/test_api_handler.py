@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 
+from soulmate_adapters import open_store
 from soulmate_api import handler as lambda_handler
 from soulmate_api.app import create_app, respond
 from soulmate_api.identity import Identity, IdentityCache
-from soulmate_api.settings import ApiSettings
 from soulmate_core.demo import demo_population
-from soulmate_core.store import Store, open_store
+from soulmate_core.settings import Settings
+from soulmate_core.store import Store
 from tests.api_events import FakeContext, http_event
 from tests.fakes.spotify_server import FakeSpotify, sample_user
 
@@ -42,7 +43,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 class Api:
-    def __init__(self, settings: ApiSettings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store) -> None:
         self.app = create_app(settings, store)
 
     def __call__(self, method: str, path: str, **kwargs: Any) -> tuple[int, dict[str, str], Any]:
@@ -53,7 +54,7 @@ class Api:
 
 @pytest.fixture
 def api(spotify: FakeSpotify, store: Store) -> Api:
-    return Api(ApiSettings(spotify_api_base=spotify.api_base, spotify_timeout=2.0), store)
+    return Api(Settings(spotify_api_base=spotify.api_base, spotify_timeout=2.0), store)
 
 
 def test_health(api: Api) -> None:
@@ -167,7 +168,7 @@ def test_a_spotify_timeout_is_502(store: Store) -> None:
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         port = silent.getsockname()[1]
-        api = Api(ApiSettings(spotify_api_base=f"http://127.0.0.1:{port}/v1/", spotify_timeout=0.3), store)
+        api = Api(Settings(spotify_api_base=f"http://127.0.0.1:{port}/v1/", spotify_timeout=0.3), store)
         status, _, body = api("POST", "/taste-profile", token="tok")
     assert (status, body["error"]) == (502, "spotify_unavailable")
 
@@ -176,7 +177,7 @@ def test_spotify_unreachable_is_502(store: Store) -> None:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    api = Api(ApiSettings(spotify_api_base=f"http://127.0.0.1:{port}/v1/", spotify_timeout=0.5), store)
+    api = Api(Settings(spotify_api_base=f"http://127.0.0.1:{port}/v1/", spotify_timeout=0.5), store)
     assert api("GET", "/me", token="tok")[0] == 502
 
 
@@ -357,7 +358,7 @@ class CountingStore:
 
 def test_the_match_index_is_rebuilt_only_when_the_store_changes(spotify: FakeSpotify, store: Store) -> None:
     counting = CountingStore(store)
-    api = Api(ApiSettings(spotify_api_base=spotify.api_base), counting)  # type: ignore[arg-type]
+    api = Api(Settings(spotify_api_base=spotify.api_base), counting)  # type: ignore[arg-type]
     api("POST", "/taste-profile", token="tok-ana", body={"discoverable": True})
     api("POST", "/taste-profile", token="tok-bo", body={"discoverable": True})
     for _ in range(3):

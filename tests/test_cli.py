@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from soulmate_core import open_store
+from soulmate_adapters import open_store
 from soulmate_core.demo import demo_population
+from soulmate_core.schema import ProfileOut
 from tests.cli_runner import run
 
 REPO = Path(__file__).resolve().parent.parent
@@ -115,7 +116,7 @@ def test_limit_bounds_are_accepted(
         capsys, "--store", populated_url, "matches", "demo-0001", "--limit", limit, "--format", "json"
     )
     assert code == 0, err
-    assert len(json.loads(out)) == min(int(limit), POPULATION - 1)
+    assert len(json.loads(out)["matches"]) == min(int(limit), POPULATION - 1)
 
 
 def test_module_entry_point_runs_as_a_subprocess(tmp_path: Path) -> None:
@@ -123,7 +124,7 @@ def test_module_entry_point_runs_as_a_subprocess(tmp_path: Path) -> None:
 
     def soulmate(*argv: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "soulmate_core", *argv],
+            [sys.executable, "-m", "soulmate_cli", *argv],
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -177,8 +178,8 @@ def test_matches_all_gives_every_user_their_best_matches(
         assert all(a >= b - 1e-6 for a, b in pairwise(scores))
         for m in found:
             assert {"user_id", "score", "components", "shared_artists"} <= m.keys()
-            assert all({"weight", "value"} <= c.keys() for c in m["components"].values())
-            assert sum(c["weight"] * c["value"] for c in m["components"].values()) == pytest.approx(
+            assert all({"name", "weight", "value"} <= c.keys() for c in m["components"])
+            assert sum(c["weight"] * c["value"] for c in m["components"]) == pytest.approx(
                 m["score"], abs=1e-5
             )
 
@@ -193,7 +194,8 @@ def test_matches_all_agrees_with_single_user_matches(
         )
         assert code == 0, err
         single = json.loads(out)
-        assert [m["user_id"] for m in single] == [m["user_id"] for m in lines[user]]
+        assert single["user_id"] == user
+        assert [m["user_id"] for m in single["matches"]] == [m["user_id"] for m in lines[user]]
 
 
 def test_matches_table_lists_ranked_soulmates(capsys: pytest.CaptureFixture[str], populated_url: str) -> None:
@@ -221,14 +223,16 @@ def test_delete_removes_the_user_from_everyone_elses_matches(
     assert run(capsys, "--store", populated_url, "delete", favourite)[0] == 1
 
 
-def test_profile_prints_the_stored_item_as_json(
+def test_profile_prints_the_profile_schema_not_the_storage_item(
     capsys: pytest.CaptureFixture[str], populated_url: str
 ) -> None:
     code, out, _ = run(capsys, "--store", populated_url, "profile", "demo-0005", "--format", "json")
     assert code == 0
-    item = json.loads(out)
-    assert set(item) == {"user_id", "profile", "updated_at"}
-    assert item["user_id"] == "demo-0005"
+    printed = json.loads(out)
+    assert "profile" not in printed  # the flat profile, not the nested {user_id, profile, updated_at}
+    stored = open_store(populated_url).get("demo-0005")
+    assert stored is not None
+    assert ProfileOut.model_validate(printed).profile() == stored
 
 
 # --- seeding -------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from soulmate_core import open_store
+from soulmate_adapters import open_store
 from soulmate_core.demo import demo_population
 
 pytestmark = pytest.mark.browser

@@ -13,10 +13,10 @@ from decimal import Decimal
 import boto3
 import pytest
 
+from soulmate_adapters import open_store
+from soulmate_adapters.dynamodb import DynamoDBStore, decode_item, encode_item
 from soulmate_core.errors import StoreError
 from soulmate_core.profile import ArtistEntry, RangeTaste, make_profile
-from soulmate_core.store import open_store
-from soulmate_core.store.dynamodb import DynamoDBStore, decode_item, encode_item
 from soulmate_core.trim import MAX_ITEM_BYTES, item_size
 from tests.aws_standins import moto_server, set_aws_env
 from tests.sample_profiles import sample_profile

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from soulmate_core.cli import main
+from soulmate_cli import main
 from soulmate_core.evaluation import (
     evaluate_split,
     jaccard_scorer,

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from soulmate_core import open_store, to_item
-from soulmate_core.cli import ProgressBar
+from soulmate_adapters import open_store
+from soulmate_cli import ProgressBar
+from soulmate_core import to_item
 from soulmate_core.demo import demo_population
 from soulmate_core.sources.listens import profiles_from_listens, read_listens
 from tests.cli_runner import run
@@ -226,7 +227,7 @@ def test_names_with_commas_quotes_and_other_scripts_survive_a_round_trip(
         assert code == 0, err
         item = json.loads(out)
         assert item["user_id"] == user
-        artists = [a for taste in item["profile"]["ranges"].values() for a in taste["artists"]]
+        artists = [a for taste in item["ranges"].values() for a in taste["artists"]]
         expected = {artist for a, artist in enumerate(AWKWARD_ARTISTS) if (u + a) % 2 == 0}
         assert {a["name"] for a in artists} == expected
         for artist in artists:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from soulmate_core import open_store
+from soulmate_adapters import open_store
 from soulmate_core.demo import demo_population
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"

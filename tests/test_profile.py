@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from soulmate_core import InputError, Store, TasteProfile, from_item, match, open_store, to_item
+from soulmate_adapters import open_store
+from soulmate_core import CorruptItemError, InputError, Store, TasteProfile, from_item, match, to_item
 from soulmate_core.demo import demo_population
 from soulmate_core.sources.spotify_api import SpotifyPayloads, build_taste_profile, spotify_user_id
 from tests.strategies import arbitrary_profiles
@@ -65,11 +66,14 @@ def test_stored_item_shape(profile: TasteProfile) -> None:
     json.dumps(item)  # JSON-safe: every adapter can hold it
 
 
-def test_from_item_rejects_an_unknown_source() -> None:
-    item = to_item(demo_population(1)[0])
+def test_from_item_rejects_an_unknown_source_naming_the_user_and_the_field() -> None:
+    profile = demo_population(1)[0]
+    item = to_item(profile)
     item["profile"]["source"] = "myspace"
-    with pytest.raises(ValueError, match="myspace"):
+    with pytest.raises(CorruptItemError, match="source") as caught:
         from_item(item)
+    assert caught.value.user_id == profile.user_id
+    assert profile.user_id in str(caught.value)
 
 
 # --- Spotify Web API payloads ---------------------------------------------------------------------

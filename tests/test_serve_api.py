@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from soulmate_adapters import open_store
 from soulmate_core.demo import demo_population
-from soulmate_core.store import open_store
 from tests.fakes.spotify_server import FakeSpotify, sample_user
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         log = folder / "serve-api.out"
         with log.open("wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "soulmate_core", "--store", store_url, "serve-api", "--port", "0"],
+                [sys.executable, "-m", "soulmate_cli", "--store", store_url, "serve-api", "--port", "0"],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 env=env,

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from soulmate_adapters.spotify_client import fetch_payloads, make_client
 from soulmate_core.errors import (
     SpotifyAuthError,
     SpotifyForbiddenError,
@@ -13,7 +14,6 @@ from soulmate_core.errors import (
     SpotifyUnavailableError,
 )
 from soulmate_core.sources.spotify_api import build_taste_profile
-from soulmate_core.sources.spotify_client import fetch_payloads, make_client
 from tests.fakes.spotify_server import FakeSpotify, sample_user
 
 ARTISTS = [("Portishead", ["trip hop"]), ("Burial", []), ("Bonobo", None), ("Massive Attack", ["trip hop"])]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from soulmate_core import InputError, open_store, to_item
-from soulmate_core.cli import main
+from soulmate_adapters import open_store
+from soulmate_cli import main
+from soulmate_core import InputError, to_item
 from soulmate_core.sources.spotify_export import profile_from_plays, read_export
 from tests import export_fixtures as fx
 

@@ -8,7 +8,9 @@ DynamoDB adapter on moto's ``ThreadedMotoServer`` and on dynalite, both over HTT
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -16,11 +18,14 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
 
-from soulmate_core.errors import StaleWriteError
-from soulmate_core.store import Store, open_store
-from soulmate_core.store.dynamodb import DynamoDBStore
+from soulmate_adapters import open_store
+from soulmate_adapters.dynamodb import DynamoDBStore, encode_item
+from soulmate_core import service
+from soulmate_core.errors import CorruptItemError, StaleWriteError
+from soulmate_core.store import Store
 from soulmate_core.trim import item_size
 from tests.aws_standins import REPO, dynalite_server, moto_server, set_aws_env
 from tests.sample_profiles import UNICODE_ARTISTS, sample_profile, with_time
@@ -224,3 +229,44 @@ def test_two_processes_writing_100_profiles_each(store_url: str, tmp_path: Path)
 
 def test_with_time_helper_keeps_content() -> None:
     assert with_time(sample_profile("x"), T3).updated_at == T3
+
+
+# --- corrupt items ---------------------------------------------------------------------------------
+
+
+def _plant_corrupt(store_url: str, user_id: str) -> None:
+    """Write an item no adapter would write (an artist weight that is not a number, no source),
+    behind the adapter's back, as a bad migration or a hand edit would."""
+    body = {"display_name": "Mallory", "ranges": {"all_time": {"artists": [{"name": "X", "weight": "lots"}]}}}
+    if store_url.startswith("sqlite:///"):
+        with contextlib.closing(sqlite3.connect(store_url.removeprefix("sqlite:///"))) as conn, conn:
+            conn.execute(
+                "INSERT INTO profiles (user_id, profile, updated_at) VALUES (?, ?, ?)",
+                (user_id, json.dumps(body), T1),
+            )
+    else:
+        client = boto3.session.Session().client("dynamodb")
+        client.put_item(
+            TableName=store_url.removeprefix("dynamodb://"),
+            Item=encode_item({"user_id": user_id, "profile": body, "updated_at": T1}),
+        )
+
+
+def test_a_corrupt_item_is_skipped_with_a_warning_and_breaks_no_one_elses_matches(
+    store_url: str, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    store.put(sample_profile("ana", artists=6).with_changes(discoverable=True))
+    store.put(sample_profile("bo", artists=6).with_changes(discoverable=True))
+    _plant_corrupt(store_url, "mallory")
+
+    with caplog.at_level("WARNING", logger="soulmate.store"):
+        readable = sorted(p.user_id for p in store.iter_all())
+    assert readable == ["ana", "bo"]
+    assert store.skipped == ["mallory"]
+    (warning,) = [r for r in caplog.records if r.name == "soulmate.store"]
+    assert warning.levelname == "WARNING" and "mallory" in warning.getMessage()
+
+    assert [m.other_id for m in service.matches_for(store, "ana", 10)] == ["bo"]
+    with pytest.raises(CorruptItemError, match="mallory") as caught:
+        store.get("mallory")
+    assert caught.value.user_id == "mallory"

@@ -15,9 +15,9 @@ import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGES = ("soulmate_core", "soulmate_api")
+PACKAGES = ("soulmate_core", "soulmate_adapters", "soulmate_api")
 PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64")  # Lambda's Amazon Linux 2023: glibc 2.34
-PYTHON_VERSION = "3.12"
+PYTHON_VERSION = "3.11"  # the tests' version too: .python-version, template.yaml, Makefile
 
 
 def build(out_dir: Path) -> Path:

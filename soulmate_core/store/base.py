@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
+from soulmate_core.errors import CorruptItemError
 from soulmate_core.profile import TasteProfile
+
+log = logging.getLogger("soulmate.store")
 
 
 class Store(Protocol):
     """Where profiles live. A put overwrites that user's item atomically, unless the stored item
     is newer (``updated_at``), in which case it raises ``StaleWriteError`` and changes nothing."""
-
-    def get(self, user_id: str) -> TasteProfile | None: ...
 
     def put(self, profile: TasteProfile) -> None: ...
 
@@ -24,10 +26,34 @@ class Store(Protocol):
         """Remove a user's item; False when there was none."""
         ...
 
-    def iter_all(self) -> Iterator[TasteProfile]: ...
+    def get(self, user_id: str) -> TasteProfile | None:
+        """The user's profile, or None; ``CorruptItemError`` when their stored item is not valid."""
+        ...
+
+    def iter_all(self) -> Iterator[TasteProfile]:
+        """Every valid profile. A corrupt item is skipped with a warning naming its user and
+        counted in ``skipped``, so one bad row never breaks anyone else's matches."""
+        ...
+
+    @property
+    def skipped(self) -> list[str]:
+        """User ids of the corrupt items ``iter_all`` has skipped so far."""
+        ...
 
     def version(self) -> str:
         """A token that changes whenever any item is written or deleted: a cache key."""
         ...
 
     def close(self) -> None: ...
+
+
+def valid_profiles(
+    items: Iterable[tuple[str, Callable[[], TasteProfile]]], skipped: list[str]
+) -> Iterator[TasteProfile]:
+    """Decode each ``(user_id, decode)``; a corrupt one is logged, appended to ``skipped`` and left out."""
+    for user_id, decode in items:
+        try:
+            yield decode()
+        except CorruptItemError as exc:
+            log.warning("skipping a corrupt stored item: %s", exc)
+            skipped.append(user_id)

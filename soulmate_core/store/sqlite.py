@@ -8,10 +8,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
-from soulmate_core.errors import StaleWriteError, StoreError
-from soulmate_core.profile import TasteProfile, from_item, to_item
+from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError
+from soulmate_core.profile import TasteProfile
+from soulmate_core.schema import from_item, to_item
+from soulmate_core.store.base import valid_profiles
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS profiles (
@@ -36,6 +39,7 @@ WHERE excluded.updated_at >= profiles.updated_at
 class SQLiteStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.skipped: list[str] = []
         self._lock = threading.Lock()
         try:
             if str(self.path) != ":memory:":
@@ -75,8 +79,9 @@ class SQLiteStore:
             rows = self._conn.execute(
                 "SELECT user_id, profile, updated_at FROM profiles ORDER BY user_id"
             ).fetchall()
-        for user_id, body, updated_at in rows:
-            yield _decode(user_id, body, updated_at)
+        yield from valid_profiles(
+            ((user_id, partial(_decode, user_id, body, at)) for user_id, body, at in rows), self.skipped
+        )
 
     def version(self) -> str:
         with self._lock:
@@ -136,4 +141,8 @@ def _encode(profile: TasteProfile) -> tuple[str, str, str]:
 
 
 def _decode(user_id: str, body: str, updated_at: str) -> TasteProfile:
-    return from_item({"user_id": user_id, "profile": json.loads(body), "updated_at": updated_at})
+    try:
+        parsed = json.loads(body)
+    except ValueError as exc:
+        raise CorruptItemError(user_id, f"the profile is not JSON ({exc})") from None
+    return from_item({"user_id": user_id, "profile": parsed, "updated_at": updated_at})

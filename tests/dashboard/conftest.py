@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from soulmate_core import Store, open_store
+from soulmate_adapters import open_store
+from soulmate_core import Store
 from soulmate_core.demo import demo_population
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -25,8 +25,8 @@ def spotify(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSpo
         monkeypatch.setenv("SPOTIFY_CLIENT_ID", "test-client")
         monkeypatch.setenv("SPOTIFY_CLIENT_SECRET", "test-secret")
         monkeypatch.setenv("SOULMATE_STATE_SECRET", STATE_KEY.decode())
-        monkeypatch.setenv("SPOTIFY_API_BASE", fake.api_base)
-        monkeypatch.setenv("SPOTIFY_ACCOUNTS_BASE", fake.base_url)
+        monkeypatch.setenv("SOULMATE_SPOTIFY_API_BASE", fake.api_base)
+        monkeypatch.setenv("SOULMATE_SPOTIFY_ACCOUNTS_BASE", fake.base_url)
         yield fake
 
 

@@ -6,23 +6,28 @@ Exit codes: 0 done, 1 unknown user (or another domain failure), 2 bad arguments 
 from __future__ import annotations
 
 import argparse
-import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from soulmate_adapters import open_store
+from soulmate_cli.progress import ProgressBar
 from soulmate_core import service
 from soulmate_core.demo import DEFAULT_USERS, demo_population
 from soulmate_core.errors import InputError, SoulmateError, StoreError, UnknownUserError
-from soulmate_core.profile import TasteProfile, to_item
-from soulmate_core.scoring import Match, match_to_dict
+from soulmate_core.profile import TasteProfile
+from soulmate_core.schema import MatchesOut, ProfileOut
+from soulmate_core.scoring import Match
+from soulmate_core.settings import get_settings
 from soulmate_core.sources.listens import profiles_from_listens, read_artist_genres, read_listens
 from soulmate_core.sources.spotify_export import profile_from_plays, read_export
-from soulmate_core.store import Store, open_store, store_url_from_env
+from soulmate_core.store import Store
 
 EXIT_UNKNOWN = 1
 EXIT_USAGE = 2
+API_EXTRA = "pip install 'soulmate-finder[api]'"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     api = commands.add_parser("serve-api", help="serve the Lambda API locally over HTTP")
     api.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     api.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
+    api.add_argument(
+        "--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"), default="WARNING", help="on stderr"
+    )
     api.set_defaults(run=_serve_api)
 
     dele = commands.add_parser("delete", help="delete a user's profile")
@@ -92,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="soulmate: %(levelname)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace, Store], int] = args.run
@@ -102,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _check_matches_args(parser, args)
         if args.command == "evaluate":
             return _evaluate(args)
-        store = open_store(args.store or store_url_from_env())
+        store = open_store(args.store)
         try:
             return run(args, store)
         finally:
@@ -177,7 +186,7 @@ def _seed_demo(args: argparse.Namespace, store: Store) -> int:
 def _profile(args: argparse.Namespace, store: Store) -> int:
     profile = service.get_profile(store, args.user_id)
     if args.format == "json":
-        print(json.dumps(to_item(profile), ensure_ascii=False, indent=2))
+        print(ProfileOut.of(profile).model_dump_json(indent=2))
     else:
         _print_profile(profile, sys.stdout)
     return 0
@@ -186,12 +195,11 @@ def _profile(args: argparse.Namespace, store: Store) -> int:
 def _matches(args: argparse.Namespace, store: Store) -> int:
     if args.all:
         for user_id, found in service.all_matches(store, args.limit):
-            line = {"user_id": user_id, "matches": [match_to_dict(m) for m in found]}
-            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+            sys.stdout.write(MatchesOut.of(user_id, found).model_dump_json() + "\n")
         return 0
     found = service.matches_for(store, args.user_id, args.limit)
     if args.format == "json":
-        print(json.dumps([match_to_dict(m) for m in found], ensure_ascii=False, indent=2))
+        print(MatchesOut.of(args.user_id, found).model_dump_json(indent=2))
     else:
         _print_matches(found, sys.stdout)
     return 0
@@ -245,32 +253,12 @@ def _port(text: str) -> int:
 
 def _serve_api(args: argparse.Namespace, store: Store | None = None) -> int:
     """The same Lambda handler behind a local HTTP server; imported only here, to keep the CLI light."""
-    from soulmate_api.local import serve
-
-    serve(args.host, args.port, args.store or store_url_from_env())
+    try:
+        from soulmate_api.local import serve
+    except ImportError as exc:
+        raise InputError(f"serve-api needs the API's packages ({exc.name} is missing): {API_EXTRA}") from exc
+    settings = get_settings()
+    if args.store:
+        settings = settings.model_copy(update={"store_url": args.store})
+    serve(args.host, args.port, settings, args.log_level)
     return 0
-
-
-class ProgressBar:
-    """A one-line progress bar on stderr, shown only when stderr is a terminal."""
-
-    def __init__(self, label: str, stream: TextIO | None = None) -> None:
-        self.label = label
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty()
-        self._shown = -1
-
-    def update(self, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
-        percent = done * 100 // total
-        if percent == self._shown:
-            return
-        self._shown = percent
-        filled = percent * 30 // 100
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {percent:3d}%")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled and self._shown >= 0:
-            self.stream.write("\n")

@@ -15,7 +15,7 @@
   GetItem. The bump follows the profile write (DynamoDB Local stand-ins lack transactions), so a
   reader may briefly see new data under the old version, never an old version after the new one.
 
-boto3 is imported here and nowhere else in the core.
+boto3 is imported here and nowhere else.
 """
 
 from __future__ import annotations
@@ -24,14 +24,17 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from soulmate_core.errors import StaleWriteError, StoreError
-from soulmate_core.profile import TasteProfile, from_item, to_item
+from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError
+from soulmate_core.profile import TasteProfile
+from soulmate_core.schema import from_item, to_item
+from soulmate_core.store.base import valid_profiles
 from soulmate_core.trim import MAX_ITEM_BYTES, cap_profile
 
 META_SUFFIX = "-meta"
@@ -43,6 +46,7 @@ _deserializer = TypeDeserializer()
 class DynamoDBStore:
     def __init__(self, table: str, *, client: Any = None, max_item_bytes: int = MAX_ITEM_BYTES) -> None:
         self.table = table
+        self.skipped: list[str] = []
         self.meta_table = table + META_SUFFIX
         self.max_item_bytes = max_item_bytes
         try:
@@ -89,8 +93,11 @@ class DynamoDBStore:
         pages = self._client.get_paginator("scan").paginate(TableName=self.table, ConsistentRead=True)
         with _store_errors():
             for page in pages:
-                for item in page.get("Items", []):
-                    yield _decode(item)
+                items = page.get("Items", [])
+                yield from valid_profiles(
+                    ((item.get("user_id", {}).get("S", "?"), partial(_decode, item)) for item in items),
+                    self.skipped,
+                )
 
     def version(self) -> str:
         with _store_errors():
@@ -155,7 +162,13 @@ def decode_item(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _decode(raw: Mapping[str, Any]) -> TasteProfile:
-    return from_item(decode_item(raw))
+    try:
+        item = decode_item(raw)
+    except (TypeError, ValueError) as exc:
+        raise CorruptItemError(
+            str(raw.get("user_id", {}).get("S", "?")), f"unreadable item ({exc})"
+        ) from None
+    return from_item(item)
 
 
 def _to_dynamo(value: Any) -> Any:

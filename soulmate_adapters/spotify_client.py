@@ -23,9 +23,9 @@ from soulmate_core.errors import (
     SpotifyUnavailableError,
 )
 from soulmate_core.profile import SPOTIFY_RANGES, RangeName
+from soulmate_core.settings import SPOTIFY_API_BASE
 from soulmate_core.sources.spotify_api import SpotifyPayloads
 
-SPOTIFY_API_BASE = "https://api.spotify.com/v1/"
 PAGE = 50  # the API's maximum page size for top items
 
 logging.getLogger("spotipy").setLevel(logging.WARNING)

@@ -1,0 +1,1 @@
+"""The dashboard's pages, run by path from ``dashboard.py``: a package only for the import contracts."""

@@ -1,0 +1,3 @@
+from soulmate_cli.commands import main
+
+raise SystemExit(main())

@@ -1,3 +1,0 @@
-from soulmate_core.cli import main
-
-raise SystemExit(main())

@@ -1,0 +1,201 @@
+"""One JSON shape per thing, as pydantic models: a profile and a list of matches.
+
+The same models serve every place that hands JSON out: the API's responses (and its OpenAPI
+schema), ``soulmate profile --format json``, ``soulmate matches --format json|jsonl`` and the
+dashboard's downloads. A profile's shape is also the ``profile`` map of the stored item
+``{user_id, profile, updated_at}``, so every store validates what it reads against it.
+
+Versions: ``ProfileOut.schema_version`` and ``MatchesOut.schema_version`` change when a field
+changes meaning or goes away; adding an optional field keeps the version. docs/schema.md has them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from soulmate_core.errors import CorruptItemError
+from soulmate_core.profile import (
+    SCHEMA_VERSION,
+    ArtistEntry,
+    RangeName,
+    RangeTaste,
+    Source,
+    TasteProfile,
+    TrackEntry,
+)
+from soulmate_core.scoring import Match
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ArtistOut(_Model):
+    name: str
+    weight: float = Field(ge=0, description="Share of this range's listening")
+    genres: list[str] = []
+    spotify_id: str | None = None
+
+    @classmethod
+    def of(cls, artist: ArtistEntry) -> ArtistOut:
+        return cls.model_construct(
+            name=artist.name, weight=artist.weight, genres=list(artist.genres), spotify_id=artist.spotify_id
+        )
+
+    def entry(self) -> ArtistEntry:
+        return ArtistEntry(self.name, self.weight, tuple(self.genres), self.spotify_id or None)
+
+
+class TrackOut(_Model):
+    name: str
+    artists: list[str] = []
+    weight: float = Field(ge=0, description="Share of this range's listening")
+    spotify_id: str | None = None
+
+    @classmethod
+    def of(cls, track: TrackEntry) -> TrackOut:
+        return cls.model_construct(
+            name=track.name, artists=list(track.artists), weight=track.weight, spotify_id=track.spotify_id
+        )
+
+    def entry(self) -> TrackEntry:
+        return TrackEntry(self.name, tuple(self.artists), self.weight, self.spotify_id or None)
+
+
+class RangeOut(_Model):
+    artists: list[ArtistOut] = []
+    tracks: list[TrackOut] = []
+
+
+class ProfileOut(_Model):
+    """A taste profile: ranked artists and tracks per time range, and genre weights."""
+
+    user_id: str = Field(min_length=1)
+    display_name: str
+    source: Source
+    discoverable: bool = True
+    updated_at: str
+    schema_version: int = SCHEMA_VERSION
+    trimmed: bool = False
+    genre_weights: dict[str, float] = {}
+    ranges: dict[RangeName, RangeOut]
+
+    @classmethod
+    def of(cls, profile: TasteProfile) -> ProfileOut:
+        """From the domain object, which is already valid: nothing is validated again."""
+        return cls.model_construct(
+            user_id=profile.user_id,
+            display_name=profile.display_name,
+            source=profile.source,
+            discoverable=profile.discoverable,
+            updated_at=profile.updated_at,
+            schema_version=profile.schema_version,
+            trimmed=profile.trimmed,
+            genre_weights=dict(profile.genre_weights),
+            ranges={
+                name: RangeOut.model_construct(
+                    artists=[ArtistOut.of(a) for a in taste.artists],
+                    tracks=[TrackOut.of(t) for t in taste.tracks],
+                )
+                for name, taste in profile.ranges.items()
+            },
+        )
+
+    def profile(self) -> TasteProfile:
+        return TasteProfile(
+            user_id=self.user_id,
+            display_name=self.display_name,
+            source=self.source,
+            ranges={
+                name: RangeTaste(
+                    artists=tuple(a.entry() for a in taste.artists),
+                    tracks=tuple(t.entry() for t in taste.tracks),
+                )
+                for name, taste in self.ranges.items()
+            },
+            genre_weights=dict(self.genre_weights),
+            discoverable=self.discoverable,
+            updated_at=self.updated_at,
+            schema_version=self.schema_version,
+            trimmed=self.trimmed,
+        )
+
+
+class ComponentOut(_Model):
+    name: str
+    weight: float = Field(description="How much this component counts; the weights sum to 1")
+    value: float = Field(description="How alike the two are on it, 0 to 1")
+
+
+class SharedOut(_Model):
+    name: str
+    contribution: float = Field(description="What this shared artist or genre adds to the score")
+    niche: bool
+
+
+class MatchOut(_Model):
+    user_id: str
+    display_name: str
+    score: float = Field(ge=0, le=1)
+    components: list[ComponentOut]
+    shared_artists: list[SharedOut]
+    shared_genres: list[SharedOut]
+    summary: str
+
+    @classmethod
+    def of(cls, found: Match) -> MatchOut:
+        return cls(
+            user_id=found.other_id,
+            display_name=found.other_display_name,
+            score=min(1.0, max(0.0, found.score)),
+            components=[ComponentOut(name=c.name, weight=c.weight, value=c.value) for c in found.components],
+            shared_artists=[
+                SharedOut(name=s.name, contribution=s.contribution, niche=s.niche)
+                for s in found.shared_artists
+            ],
+            shared_genres=[
+                SharedOut(name=s.name, contribution=s.contribution, niche=s.niche)
+                for s in found.shared_genres
+            ],
+            summary=found.summary,
+        )
+
+
+class MatchesOut(_Model):
+    """One user's ranked matches, best first."""
+
+    schema_version: Literal[1] = 1
+    user_id: str
+    matches: list[MatchOut]
+
+    @classmethod
+    def of(cls, user_id: str, found: list[Match]) -> MatchesOut:
+        return cls(user_id=user_id, matches=[MatchOut.of(m) for m in found])
+
+
+# --- the stored item ---------------------------------------------------------------------------
+
+
+def to_item(profile: TasteProfile) -> dict[str, Any]:
+    """The stored item ``{"user_id", "profile": {...}, "updated_at"}``: JSON-safe."""
+    body = ProfileOut.of(profile).model_dump(mode="json", exclude_none=True)
+    return {"user_id": profile.user_id, "profile": body, "updated_at": profile.updated_at}
+
+
+def from_item(item: Mapping[str, Any]) -> TasteProfile:
+    """The profile of a stored item, validated; ``CorruptItemError`` names the user otherwise."""
+    user_id = str(item.get("user_id", "?"))
+    body = item.get("profile")
+    if not isinstance(body, Mapping):
+        raise CorruptItemError(user_id, "no profile map")
+    updated_at = item.get("updated_at") or body.get("updated_at")
+    try:
+        parsed = ProfileOut.model_validate({**body, "user_id": user_id, "updated_at": updated_at})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise CorruptItemError(user_id, f"{where}: {first['msg']}") from None
+    return parsed.profile()
