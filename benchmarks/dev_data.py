@@ -28,7 +28,7 @@ from typing import TypeVar
 
 from soulmate_adapters import open_store
 from soulmate_core import MatchIndex
-from soulmate_core.scoring import match_to_dict
+from soulmate_core.schema import MatchesOut
 from soulmate_core.sources.listens import profiles_from_listens, read_artist_genres, read_listens
 
 REPO = Path(__file__).resolve().parent.parent
@@ -135,9 +135,7 @@ def main(argv: list[str]) -> int:
         timed(
             rows,
             "  JSON lines",
-            lambda: [
-                json.dumps({"user_id": u, "matches": [match_to_dict(m) for m in ms]}) for u, ms in everyone
-            ],
+            lambda: [MatchesOut.of(u, ms).model_dump_json() for u, ms in everyone],
         )
 
         # 3. Same-run baselines.
