@@ -26,7 +26,7 @@ try:
 except ImportError:  # `browser_installed` reports it: a skip, or a failure under CI
     sync_api = None
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"

@@ -27,8 +27,6 @@ PLOTLY = "application/vnd.plotly.v1+json"
 # The Last.fm dev split notebook 02 evaluates on, found as the notebook finds it.
 DEV_SPLIT = REPO.parent / "shared" / "data" / "lastfm-hetrec-dev"
 
-pytestmark = pytest.mark.notebook
-
 
 def execute(notebook: Path, workdir: Path) -> Any:
     """Run a copy of the notebooks folder's notebook in ``workdir`` with the venv's python3 kernel."""
@@ -98,6 +96,8 @@ def test_notebook_is_committed_without_outputs(notebook: Path) -> None:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
+@pytest.mark.notebook
+@pytest.mark.slow
 def test_notebook_runs(
     notebook: Path, tmp_path: Path, seeded_store: str, request: pytest.FixtureRequest
 ) -> None:
@@ -113,6 +113,8 @@ def test_notebook_runs(
         assert len(values(grid["data"][0]["x"])) > 10
 
 
+@pytest.mark.notebook
+@pytest.mark.slow
 def test_matching_notebook_stops_with_a_clear_error_without_its_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -123,6 +125,8 @@ def test_matching_notebook_stops_with_a_clear_error_without_its_data(
     assert "FileNotFoundError" in str(failure.value) and str(missing) in str(failure.value)
 
 
+@pytest.mark.notebook
+@pytest.mark.slow
 def test_explore_notebook_plots_genres_and_match_scores_from_the_store(
     tmp_path: Path, seeded_store: str
 ) -> None:
@@ -140,6 +144,8 @@ def test_explore_notebook_plots_genres_and_match_scores_from_the_store(
     assert all(0.0 <= v <= 1.0 for v in histogram_values)
 
 
+@pytest.mark.notebook
+@pytest.mark.slow
 def test_explore_notebook_seeds_the_demo_when_the_store_is_empty(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

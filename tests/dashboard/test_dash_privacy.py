@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from soulmate_core import Store, TasteProfile, service
 from tests import export_fixtures as fx
 
@@ -46,6 +48,7 @@ def _soulmate_names(at) -> str:
     return texts(at)
 
 
+@pytest.mark.slow  # two sessions and a real join by export
 def test_new_real_users_stay_out_of_matches_until_they_opt_in(app, store: Store) -> None:
     newcomer, user_id = _join_by_export(app, store, "Quinn Newcomer")
     other = sign_in_as_persona(app(), PERSONA)
@@ -59,6 +62,7 @@ def test_new_real_users_stay_out_of_matches_until_they_opt_in(app, store: Store)
     assert "Quinn Newcomer" in _soulmate_names(other)
 
 
+@pytest.mark.slow  # two sessions and a real join by export
 def test_delete_removes_me_from_everyones_matches_at_once_and_signs_out(app, store: Store) -> None:
     me, user_id = _join_by_export(app, store, "Rae Leaving")
     me.switch_page("pages/privacy.py").run()
