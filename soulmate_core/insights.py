@@ -16,24 +16,35 @@ from typing import Literal
 
 from soulmate_core.profile import RangeName, TasteProfile, artist_key
 
-# Broad families, most specific first: the first keyword found in a genre name wins.
+# Keywords naming a broad family. A keyword matches where it starts or ends a word of the genre
+# name, ignoring case, hyphens and extra spaces ("hip-hop" is "hip hop"). ``genre_family`` says which
+# of several keywords in one name decides; the order here, most specific first, counts only for
+# names ending in a broad word (``BROAD``).
 FAMILIES: tuple[tuple[str, str], ...] = (
     ("trip hop", "electronic"),
     ("hip hop", "hip hop"),
+    ("hiphop", "hip hop"),
     ("rap", "hip hop"),
     ("k-pop", "k-pop"),
+    ("kpop", "k-pop"),
+    ("k-ballad", "k-pop"),
     ("r&b", "soul & r&b"),
+    ("rnb", "soul & r&b"),
+    ("rhythm and blues", "soul & r&b"),
     ("soul", "soul & r&b"),
     ("funk", "soul & r&b"),
+    ("motown", "soul & r&b"),
     ("jazz", "jazz"),
     ("bossa", "jazz"),
     ("bop", "jazz"),
     ("swing", "jazz"),
     ("bristol", "electronic"),
     ("metal", "metal"),
+    ("nwobhm", "metal"),
     ("punk", "punk"),
     ("hardcore", "punk"),
     ("emo", "punk"),
+    ("riot grrrl", "punk"),
     ("folk", "folk"),
     ("country", "folk"),
     ("americana", "folk"),
@@ -41,13 +52,17 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("classical", "classical"),
     ("baroque", "classical"),
     ("romantic", "classical"),
+    ("new romantic", "pop"),
     ("opera", "classical"),
     ("minimalism", "classical"),
+    ("impressionism", "classical"),
     ("reggaeton", "latin"),
     ("latin", "latin"),
     ("salsa", "latin"),
     ("cumbia", "latin"),
     ("bachata", "latin"),
+    ("bolero", "latin"),
+    ("corridos", "latin"),
     ("techno", "electronic"),
     ("house", "electronic"),
     ("electro", "electronic"),
@@ -56,26 +71,87 @@ FAMILIES: tuple[tuple[str, str], ...] = (
     ("chillout", "electronic"),
     ("idm", "electronic"),
     ("drum and bass", "electronic"),
+    ("drum n bass", "electronic"),
     ("dubstep", "electronic"),
     ("trance", "electronic"),
+    ("big beat", "electronic"),
+    ("uk garage", "electronic"),
     ("dub", "reggae"),
     ("reggae", "reggae"),
     ("blues", "blues"),
     ("indie", "indie & alternative"),
     ("alternative", "indie & alternative"),
     ("shoegaze", "indie & alternative"),
+    ("dream pop", "indie & alternative"),
     ("post-punk", "indie & alternative"),
+    ("post-rock", "indie & alternative"),
+    ("grunge", "indie & alternative"),
+    ("britpop", "indie & alternative"),
     ("rock", "rock"),
     ("pop", "pop"),
 )
+# Broad words that a more specific keyword in the same name narrows: "indie rock", "latin pop",
+# "punk rock", "latin alternative".
+BROAD = frozenset({"rock", "pop", "indie", "alternative"})
+# Words that name their family only where they end the name: "baroque" and "baroque music" are
+# classical, "baroque pop" is pop.
+ONLY_AT_THE_END = frozenset({"baroque", "romantic"})
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+
+
+_KEYWORDS: tuple[tuple[str, str, int], ...] = tuple(
+    (_normalised(keyword), family, rank) for rank, (keyword, family) in enumerate(FAMILIES)
+)
+_BROAD = frozenset(_normalised(word) for word in BROAD)
+_ONLY_AT_THE_END = frozenset(_normalised(word) for word in ONLY_AT_THE_END)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    keyword: str
+    family: str
+    rank: int
+    start: int
+    end: int
 
 
 def genre_family(genre: str) -> str:
-    key = genre.casefold()
-    for keyword, family in FAMILIES:
-        if keyword in key:
-            return family
-    return key
+    """The broad family of a genre name; an unknown genre is its own family.
+
+    English genre names put the kind of music last: "baroque pop" is pop, "jazz rap" is hip hop,
+    "post-punk revival" is post-punk. So the keyword that ends last decides, and a keyword inside a
+    longer one does not count ("punk" in "post-punk", "pop" in "k-pop"). When that last keyword is
+    a broad one (rock, pop, indie, alternative), the most specific keyword of the name decides
+    instead: "indie rock" is indie, "punk rock" punk, "latin pop" latin.
+    """
+    found = _keywords_in(_normalised(genre))
+    if not found:
+        return genre.casefold()
+    head = max(found, key=lambda f: (f.end, f.end - f.start))
+    if head.keyword not in _BROAD:
+        return head.family
+    narrowing = [f for f in found if f.keyword not in _ONLY_AT_THE_END]
+    return min(narrowing, key=lambda f: f.rank).family
+
+
+def _keywords_in(name: str) -> list[_Found]:
+    found = []
+    for keyword, family, rank in _KEYWORDS:
+        start = name.find(keyword)
+        while start >= 0:
+            end = start + len(keyword)
+            # "bebop", "synthpop" and "metalcore" count; "emo" inside "memories" does not.
+            if start == 0 or name[start - 1] == " " or end == len(name) or name[end] == " ":
+                found.append(_Found(keyword, family, rank, start, end))
+            start = name.find(keyword, start + 1)
+    return [
+        f
+        for f in found
+        if not any(o.start <= f.start and f.end <= o.end and o.end - o.start > f.end - f.start for o in found)
+    ]
 
 
 def genre_families(profile: TasteProfile) -> dict[str, dict[str, float]]:

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from tests.requirements_check import need
 
 REPO = Path(__file__).resolve().parent.parent
 DYNALITE = REPO / "tools" / "dynalite" / "node_modules" / ".bin" / "dynalite"
@@ -68,11 +69,7 @@ def moto_server() -> Iterator[str]:
 
 @contextmanager
 def dynalite_server(data_dir: Path) -> Iterator[str]:
-    if not DYNALITE.exists():
-        message = "dynalite is not installed: run `npm ci --prefix tools/dynalite`"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    need(DYNALITE.exists(), "dynalite (run `npm ci --prefix tools/dynalite`)")
     port = free_port()
     command = [str(DYNALITE), "--host", "127.0.0.1", "--port", str(port), "--path", str(data_dir)]
     process = subprocess.Popen(

@@ -19,9 +19,14 @@ import pytest
 
 from soulmate_adapters import open_store
 from soulmate_core.demo import demo_population
+from tests.requirements_check import need
 
-pytestmark = pytest.mark.browser
-sync_api = pytest.importorskip("playwright.sync_api")
+try:
+    from playwright import sync_api
+except ImportError:  # `browser_installed` reports it: a skip, or a failure under CI
+    sync_api = None
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
@@ -43,9 +48,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
+def browser_installed() -> None:
+    need(sync_api is not None, "playwright (requirements-dev.txt)")
+    need(Path(CHROMIUM).exists(), f"Debian chromium at {CHROMIUM} (.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def server(browser_installed: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("browser") / "soulmate.db"
     store = open_store(f"sqlite:///{db}")
     store.put_many(demo_population())
@@ -76,7 +85,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
+def chromium(browser_installed: None) -> Iterator[object]:
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield launched

@@ -139,6 +139,7 @@ def test_importing_the_handler_imports_no_heavy_package() -> None:
     assert "aws_lambda_powertools" in loaded
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_the_lambda_bundle_holds_only_what_the_handler_needs(tmp_path: Path) -> None:
     result = subprocess.run(

@@ -43,6 +43,7 @@ def _raw(store: DynamoDBStore, user_id: str) -> dict[str, object]:
     return item
 
 
+@pytest.mark.slow
 def test_open_store_reads_the_endpoint_from_the_aws_environment(store: DynamoDBStore) -> None:
     opened = open_store(f"dynamodb://{store.table}")
     try:
@@ -53,6 +54,7 @@ def test_open_store_reads_the_endpoint_from_the_aws_environment(store: DynamoDBS
         opened.close()
 
 
+@pytest.mark.slow
 def test_the_item_is_user_id_profile_map_and_updated_at(store: DynamoDBStore) -> None:
     store.put(sample_profile("ana"))
     raw = _raw(store, "ana")
@@ -80,6 +82,7 @@ def test_non_finite_numbers_are_refused(bad: float) -> None:
         encode_item({"user_id": "x", "weight": bad})
 
 
+@pytest.mark.slow
 def test_a_huge_profile_is_trimmed_under_the_item_limit_and_says_so(store: DynamoDBStore) -> None:
     artists = tuple(
         ArtistEntry(name=f"Artist number {i} " + "ø" * 200, weight=1 / 5000, genres=(f"genre {i % 40}",))
@@ -104,12 +107,14 @@ def test_a_huge_profile_is_trimmed_under_the_item_limit_and_says_so(store: Dynam
     assert item_size(stored) <= MAX_ITEM_BYTES
 
 
+@pytest.mark.slow
 def test_a_small_profile_is_not_trimmed(store: DynamoDBStore) -> None:
     store.put(sample_profile("ana"))
     stored = store.get("ana")
     assert stored is not None and stored.trimmed is False
 
 
+@pytest.mark.slow
 def test_a_missing_table_is_a_store_error(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
     set_aws_env(monkeypatch, endpoint)
     missing = DynamoDBStore("no-such-table")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -11,16 +12,20 @@ import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 from soulmate_adapters import open_store
 from soulmate_core.demo import demo_population
+from tests.requirements_check import need
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = REPO / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPLORE = NOTEBOOKS_DIR / "01_explore_profiles.ipynb"
+MATCHING = NOTEBOOKS_DIR / "02_matching_quality.ipynb"
 PLOTLY = "application/vnd.plotly.v1+json"
-
-pytestmark = pytest.mark.notebook
+# The Last.fm dev split notebook 02 evaluates on, found as the notebook finds it.
+DEV_SPLIT = REPO.parent / "shared" / "data" / "lastfm-hetrec-dev"
 
 
 def execute(notebook: Path, workdir: Path) -> Any:
@@ -65,8 +70,20 @@ def seeded_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
+@pytest.fixture
+def dev_split(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The dev split, passed on in $SOULMATE_EVAL_SPLIT; when absent, a skip (a failure under CI)."""
+    split = Path(os.environ.get("SOULMATE_EVAL_SPLIT") or DEV_SPLIT)
+    need(
+        (split / "listens.csv").is_file() and (split / "friends.csv").is_file(),
+        f"the Last.fm dev split at {split} (listens.csv, friends.csv; or set SOULMATE_EVAL_SPLIT)",
+    )
+    monkeypatch.setenv("SOULMATE_EVAL_SPLIT", str(split))
+    return split
+
+
 def test_there_are_notebooks() -> None:
-    assert EXPLORE in NOTEBOOKS
+    assert EXPLORE in NOTEBOOKS and MATCHING in NOTEBOOKS
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
@@ -79,10 +96,37 @@ def test_notebook_is_committed_without_outputs(notebook: Path) -> None:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
-def test_notebook_runs(notebook: Path, tmp_path: Path, seeded_store: str) -> None:
-    execute(notebook, tmp_path / "run")
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_notebook_runs(
+    notebook: Path, tmp_path: Path, seeded_store: str, request: pytest.FixtureRequest
+) -> None:
+    if notebook == MATCHING:
+        request.getfixturevalue("dev_split")
+    nb = execute(notebook, tmp_path / "run")
+    if notebook == MATCHING:
+        # It measured something: one bar per method, then the blend grid, every recall a share.
+        methods, grid = figures(nb)
+        bars = methods["data"][0]
+        assert {"our matcher", "jaccard (artist sets)"} <= set(values(bars["x"]))
+        assert all(0.0 <= r <= 1.0 for r in values(bars["y"]))
+        assert len(values(grid["data"][0]["x"])) > 10
 
 
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_matching_notebook_stops_with_a_clear_error_without_its_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "no-split-here"
+    monkeypatch.setenv("SOULMATE_EVAL_SPLIT", str(missing))
+    with pytest.raises(CellExecutionError) as failure:
+        execute(MATCHING, tmp_path / "run")
+    assert "FileNotFoundError" in str(failure.value) and str(missing) in str(failure.value)
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
 def test_explore_notebook_plots_genres_and_match_scores_from_the_store(
     tmp_path: Path, seeded_store: str
 ) -> None:
@@ -100,6 +144,8 @@ def test_explore_notebook_plots_genres_and_match_scores_from_the_store(
     assert all(0.0 <= v <= 1.0 for v in histogram_values)
 
 
+@pytest.mark.notebook
+@pytest.mark.slow
 def test_explore_notebook_seeds_the_demo_when_the_store_is_empty(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -29,12 +29,16 @@ def store(tmp_path: Path) -> Iterator[Store]:
 # --- stored item ----------------------------------------------------------------------------------
 
 
+# These two are slow (200 examples each); the fast lane keeps the SQLite round trip below, which goes
+# through to_item, JSON and from_item as well.
+@pytest.mark.slow
 @ROUND_TRIP
 @given(arbitrary_profiles())
 def test_to_item_and_back_is_lossless(profile: TasteProfile) -> None:
     assert from_item(to_item(profile)) == profile
 
 
+@pytest.mark.slow
 @ROUND_TRIP
 @given(arbitrary_profiles())
 def test_the_item_survives_json(profile: TasteProfile) -> None:

@@ -168,6 +168,7 @@ def populations(draw: Any) -> list[TasteProfile]:
     return people
 
 
+@pytest.mark.slow
 @POPULATION_PROPERTY
 @given(populations(), st.integers(min_value=1, max_value=10), st.data())
 def test_index_top_k_ranks_exactly_as_match_scores(population: list[TasteProfile], k: int, data: Any) -> None:

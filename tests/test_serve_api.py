@@ -18,6 +18,8 @@ from soulmate_adapters import open_store
 from soulmate_core.demo import demo_population
 from tests.fakes.spotify_server import FakeSpotify, sample_user
 
+pytestmark = pytest.mark.slow  # a server process over HTTP; the handler in-process is test_api_handler.py
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -73,7 +73,7 @@ def dynalite_store_url(dynalite_endpoint: str, monkeypatch: pytest.MonkeyPatch) 
     return _fresh_dynamodb(dynalite_endpoint, monkeypatch)
 
 
-@pytest.fixture(params=["sqlite", "moto", "dynalite"])
+@pytest.fixture(params=["sqlite", *(pytest.param(s, marks=pytest.mark.slow) for s in ("moto", "dynalite"))])
 def store_url(request: pytest.FixtureRequest) -> str:
     url: str = request.getfixturevalue(f"{request.param}_store_url")
     return url

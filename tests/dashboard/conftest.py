@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -10,7 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.media_file_storage import MediaFileStorageError
+from streamlit.runtime.memory_media_file_storage import MemoryFile, MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import DownloadButton
 
 from soulmate_adapters import open_store
 from soulmate_core import Store
@@ -55,6 +60,33 @@ def app(store_url: str) -> Callable[[], AppTest]:
         return AppTest.from_file(DASHBOARD, default_timeout=60).run()
 
     return start
+
+
+@pytest.fixture
+def downloaded(monkeypatch: pytest.MonkeyPatch) -> Callable[[DownloadButton], MemoryFile]:
+    """The file behind a download button, as the browser fetches it from the button's URL.
+
+    A button's proto carries only that URL; ``AppTest`` serves it from an in-memory media store it
+    makes for each run and drops afterwards. This keeps every run's store so the test can read it.
+    """
+    stores: list[MemoryMediaFileStorage] = []
+
+    class KeptStorage(MemoryMediaFileStorage):
+        def __init__(self, media_endpoint: str) -> None:
+            super().__init__(media_endpoint)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", KeptStorage)
+
+    def read(button: DownloadButton) -> MemoryFile:
+        url = button.proto.url
+        assert url, "the download button carries no file"
+        for store in reversed(stores):
+            with contextlib.suppress(MediaFileStorageError):
+                return store.get_file(url.rsplit("/", 1)[-1])
+        raise AssertionError(f"no file behind {url}")
+
+    return read
 
 
 def figures(at: AppTest) -> list[dict[str, Any]]:

@@ -25,11 +25,22 @@ def _exports(store: Store):
 @pytest.mark.parametrize(
     "files",
     [
-        [("my_spotify_data.zip", fx.account_zip(), "application/zip")],
-        [("my_spotify_data.zip", fx.extended_zip(), "application/zip")],
-        [("Streaming_History_Audio_2025_0.json", fx.as_json(fx.extended_rows()), "application/json")],
+        # The zips take longer; their parsing is also covered by test_spotify_export.py.
+        pytest.param(
+            [("my_spotify_data.zip", fx.account_zip(), "application/zip")],
+            id="account-data-zip",
+            marks=pytest.mark.slow,
+        ),
+        pytest.param(
+            [("my_spotify_data.zip", fx.extended_zip(), "application/zip")],
+            id="extended-zip",
+            marks=pytest.mark.slow,
+        ),
+        pytest.param(
+            [("Streaming_History_Audio_2025_0.json", fx.as_json(fx.extended_rows()), "application/json")],
+            id="extended-json",
+        ),
     ],
-    ids=["account-data-zip", "extended-zip", "extended-json"],
 )
 def test_an_export_becomes_a_saved_hidden_profile(app, store: Store, files) -> None:
     at = _upload(app(), files)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from soulmate_core import Store, service
 
 from .conftest import figure_titled, figures, sign_in_as_persona, texts
@@ -56,18 +58,38 @@ def test_compare_overlays_radar_and_lists_shared_and_unique_artists(app, store: 
     page = texts(at)
     assert "**Both of you**" in page and best.shared_artists[0].name in page
     assert best.summary in page
-    assert at.dataframe  # the components table
+    (table,) = at.dataframe  # "Why this score": one row per component, adding up to the score
+    rows = table.value
+    assert list(rows["component"]) == [c.name for c in best.components]
+    assert rows["adds to score"].sum() == pytest.approx(100 * best.score, abs=0.5)
 
 
 def test_taste_map_shows_discoverable_listeners_by_name_only(app, store: Store) -> None:
+    hidden = store.get("demo-0042")
+    store.put(hidden.with_changes(discoverable=False))
     at = sign_in_as_persona(app(), PERSONA)
     at.switch_page("pages/taste_map.py").run()
     figure = figure_titled(at, "Taste map")
-    dots = [t for t in figure["data"] if t["name"] != "you"]
-    names = [n for t in dots for n in t["text"]]
-    assert len(names) == sum(1 for p in store.iter_all() if p.discoverable)
     (me,) = [t for t in figure["data"] if t["name"] == "you"]
     assert me["text"] == [store.get(PERSONA).display_name]
+    clusters = [t for t in figure["data"] if t is not me]
+
+    # Every listener who opted in is exactly one dot, in exactly one cluster; nobody else is a dot.
+    discoverable = {p.display_name: p for p in store.iter_all() if p.discoverable}
+    assert len(discoverable) == sum(1 for _ in store.iter_all()) - 1
+    assert sorted(name for t in clusters for name in t["text"]) == sorted(discoverable)
+    assert all(len(t["x"]) == len(t["y"]) == len(t["text"]) > 0 for t in clusters)
+    assert hidden.display_name not in json.dumps(figure)
+
+    # Each cluster's legend entry is a readable label of genres its own members listen to.
+    labels = [t["name"] for t in clusters]
+    assert len(clusters) >= 5 and len(set(labels)) == len(labels)
+    for trace in clusters:
+        member_genres = {g for name in trace["text"] for g in discoverable[name].genre_weights}
+        parts = trace["name"].split(" / ")
+        assert all(part.strip() and part in member_genres for part in parts), trace["name"]
+
+    # Hover shows display names; no user id reaches the browser.
+    assert all("%{text}" in t["hovertemplate"] for t in clusters)
     dumped = json.dumps(figure)
-    assert "demo-0" not in dumped  # hover carries display names, never user ids
-    assert len(dots) >= 5 and all("/" in t["name"] or t["name"] for t in dots)
+    assert [p.user_id for p in store.iter_all() if p.user_id in dumped] == []

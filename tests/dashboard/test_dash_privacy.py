@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from soulmate_core import Store, service
+import pytest
+
+from soulmate_core import Store, TasteProfile, service
 from tests import export_fixtures as fx
 
 from .conftest import sign_in_as_persona, texts
@@ -45,6 +48,7 @@ def _soulmate_names(at) -> str:
     return texts(at)
 
 
+@pytest.mark.slow  # two sessions and a real join by export
 def test_new_real_users_stay_out_of_matches_until_they_opt_in(app, store: Store) -> None:
     newcomer, user_id = _join_by_export(app, store, "Quinn Newcomer")
     other = sign_in_as_persona(app(), PERSONA)
@@ -58,6 +62,7 @@ def test_new_real_users_stay_out_of_matches_until_they_opt_in(app, store: Store)
     assert "Quinn Newcomer" in _soulmate_names(other)
 
 
+@pytest.mark.slow  # two sessions and a real join by export
 def test_delete_removes_me_from_everyones_matches_at_once_and_signs_out(app, store: Store) -> None:
     me, user_id = _join_by_export(app, store, "Rae Leaving")
     me.switch_page("pages/privacy.py").run()
@@ -75,7 +80,47 @@ def test_delete_removes_me_from_everyones_matches_at_once_and_signs_out(app, sto
     assert "Rae Leaving" not in _soulmate_names(other)
 
 
-def test_download_my_profile_is_the_stored_item(app, store: Store) -> None:
+def _profile_in(document: dict[str, Any]) -> dict[str, Any]:
+    """The profile of a download: the stored item ``{user_id, profile: {...}}`` or a flat profile."""
+    body = document.get("profile")
+    return {**document, **body} if isinstance(body, dict) else document
+
+
+def _strings(node: Any) -> set[str]:
+    """Every string value anywhere in a JSON document."""
+    if isinstance(node, str):
+        return {node}
+    if isinstance(node, dict):
+        return set().union(*(_strings(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_strings(v) for v in node))
+    return set()
+
+
+def _artists_listed(node: Any) -> set[str]:
+    """The names of the artist entries (objects with a name) in every ``artists`` list of a document.
+
+    A track's ``artists`` are plain names and do not count: they credit the track, not the taste."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "artists" and isinstance(value, list):
+                found |= {v["name"] for v in value if isinstance(v, dict) and "name" in v}
+            found |= _artists_listed(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _artists_listed(value)
+    return found
+
+
+def _names(profile: TasteProfile) -> set[str]:
+    """The artist and track names of a profile, over all its time ranges."""
+    return {a.name for r in profile.ranges.values() for a in r.artists} | {
+        t.name for r in profile.ranges.values() for t in r.tracks
+    }
+
+
+def test_download_my_profile_is_mine_in_full_and_nobody_elses(app, store: Store, downloaded) -> None:
     at = sign_in_as_persona(app(), PERSONA)
     at.switch_page("pages/privacy.py").run()
     assert not at.exception
@@ -83,6 +128,26 @@ def test_download_my_profile_is_the_stored_item(app, store: Store) -> None:
     assert "Download my profile" in button.proto.label
     assert at.toggle(key="discoverable").value is True
     assert at.toggle(key="discoverable").disabled  # demo personas stay public
+
+    # The file itself: JSON holding this user's profile, whatever its exact layout.
+    file = downloaded(button)
+    assert file.filename.endswith(".json") and file.mimetype == "application/json"
+    document = json.loads(file.content)
+    mine = store.get(PERSONA)
+    profile = _profile_in(document)
+    assert profile["user_id"] == PERSONA
+    assert profile["display_name"] == mine.display_name
+    assert _artists_listed(document) == {a.name for r in mine.ranges.values() for a in r.artists}
+    written = _strings(document)
+    assert {t.name for r in mine.ranges.values() for t in r.tracks} <= written
+
+    # Nothing of anyone else: no id, no name, no artist or track only they listen to.
+    others = [p for p in store.iter_all() if p.user_id != PERSONA]
+    text = "\n".join(written)
+    assert [p.user_id for p in others if p.user_id in text] == []
+    assert [p.display_name for p in others if p.display_name in text] == []
+    theirs = set().union(*(_names(p) for p in others)) - _names(mine) - set(mine.genre_weights)
+    assert written & theirs == set()
 
 
 def test_profile_json_round_trips(store: Store) -> None:

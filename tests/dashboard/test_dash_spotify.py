@@ -106,6 +106,7 @@ def test_an_unregistered_user_gets_the_development_mode_message(spotify: FakeSpo
     assert store.get("acc-4") is None
 
 
+@pytest.mark.slow  # waits out two real Retry-After seconds
 def test_rate_limits_are_waited_out_then_retried(spotify: FakeSpotify, store: Store) -> None:
     user = sample_user("acc-5", "Ed", ARTISTS)
     spotify.issue_code("code-5", user, FakeSpotify.Scenario.RATE_LIMITED, failures=2, retry_after=1)

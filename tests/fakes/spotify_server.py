@@ -148,7 +148,8 @@ class FakeSpotify:
         self._lock = threading.Lock()
         self.calls: list[FakeSpotify.Call] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: stop() waits for the next poll, and every test stops a server.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> FakeSpotify:
