@@ -30,7 +30,7 @@ from soulmate_core.scoring import Match
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class ArtistOut(_Model):
@@ -41,9 +41,7 @@ class ArtistOut(_Model):
 
     @classmethod
     def of(cls, artist: ArtistEntry) -> ArtistOut:
-        return cls.model_construct(
-            name=artist.name, weight=artist.weight, genres=list(artist.genres), spotify_id=artist.spotify_id
-        )
+        return cls.model_validate(_artist(artist))
 
     def entry(self) -> ArtistEntry:
         return ArtistEntry(self.name, self.weight, tuple(self.genres), self.spotify_id or None)
@@ -57,9 +55,7 @@ class TrackOut(_Model):
 
     @classmethod
     def of(cls, track: TrackEntry) -> TrackOut:
-        return cls.model_construct(
-            name=track.name, artists=list(track.artists), weight=track.weight, spotify_id=track.spotify_id
-        )
+        return cls.model_validate(_track(track))
 
     def entry(self) -> TrackEntry:
         return TrackEntry(self.name, tuple(self.artists), self.weight, self.spotify_id or None)
@@ -85,24 +81,7 @@ class ProfileOut(_Model):
 
     @classmethod
     def of(cls, profile: TasteProfile) -> ProfileOut:
-        """From the domain object, which is already valid: nothing is validated again."""
-        return cls.model_construct(
-            user_id=profile.user_id,
-            display_name=profile.display_name,
-            source=profile.source,
-            discoverable=profile.discoverable,
-            updated_at=profile.updated_at,
-            schema_version=profile.schema_version,
-            trimmed=profile.trimmed,
-            genre_weights=dict(profile.genre_weights),
-            ranges={
-                name: RangeOut.model_construct(
-                    artists=[ArtistOut.of(a) for a in taste.artists],
-                    tracks=[TrackOut.of(t) for t in taste.tracks],
-                )
-                for name, taste in profile.ranges.items()
-            },
-        )
+        return cls.model_validate(profile_body(profile))
 
     def profile(self) -> TasteProfile:
         return TasteProfile(
@@ -179,10 +158,45 @@ class MatchesOut(_Model):
 # --- the stored item ---------------------------------------------------------------------------
 
 
+def profile_body(profile: TasteProfile) -> dict[str, Any]:
+    """A profile as plain JSON-safe data in ``ProfileOut``'s shape, which forbids any other field, so
+    every API or CLI answer checks this writer. Plain dicts, because bulk writes call it per user."""
+    return {
+        "user_id": profile.user_id,
+        "display_name": profile.display_name,
+        "source": profile.source,
+        "discoverable": profile.discoverable,
+        "updated_at": profile.updated_at,
+        "schema_version": profile.schema_version,
+        "trimmed": profile.trimmed,
+        "genre_weights": dict(profile.genre_weights),
+        "ranges": {
+            name: {
+                "artists": [_artist(a) for a in taste.artists],
+                "tracks": [_track(t) for t in taste.tracks],
+            }
+            for name, taste in profile.ranges.items()
+        },
+    }
+
+
+def _artist(artist: ArtistEntry) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": artist.name, "weight": artist.weight, "genres": list(artist.genres)}
+    if artist.spotify_id:
+        out["spotify_id"] = artist.spotify_id
+    return out
+
+
+def _track(track: TrackEntry) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": track.name, "artists": list(track.artists), "weight": track.weight}
+    if track.spotify_id:
+        out["spotify_id"] = track.spotify_id
+    return out
+
+
 def to_item(profile: TasteProfile) -> dict[str, Any]:
     """The stored item ``{"user_id", "profile": {...}, "updated_at"}``: JSON-safe."""
-    body = ProfileOut.of(profile).model_dump(mode="json", exclude_none=True)
-    return {"user_id": profile.user_id, "profile": body, "updated_at": profile.updated_at}
+    return {"user_id": profile.user_id, "profile": profile_body(profile), "updated_at": profile.updated_at}
 
 
 def from_item(item: Mapping[str, Any]) -> TasteProfile:
