@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import re
 import subprocess
@@ -10,6 +12,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -91,6 +94,46 @@ def test_post_get_matches_delete_over_http(served: Served) -> None:
     assert call("GET", "/taste-profile/acc-bo", "tok-bo").status_code == 404
     after = call("GET", "/matches/acc-ana?limit=50", "tok-ana").json()["matches"]
     assert "acc-bo" not in {m["user_id"] for m in after}
+
+
+def _error_code(answer: requests.Response) -> str:
+    assert answer.headers["Content-Type"] == "application/json"
+    body = answer.json()
+    assert set(body) == {"error", "message"} and body["message"]
+    return str(body["error"])
+
+
+def _headers_only(url: str, length: str) -> tuple[int, dict[str, str], str]:
+    """A POST that announces ``length`` bytes and sends none: the server must answer from the headers."""
+    connection = http.client.HTTPConnection(urlsplit(url).netloc, timeout=10)
+    try:
+        connection.putrequest("POST", "/taste-profile")
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", length)
+        connection.endheaders()
+        answer = connection.getresponse()
+        return answer.status, dict(answer.getheaders()), answer.read().decode("utf-8")
+    finally:
+        connection.close()
+
+
+def test_unrouted_and_refused_requests_answer_the_documented_error_shape(served: Served) -> None:
+    answer = requests.get(served.url + "/no-such-route", timeout=10)
+    assert (answer.status_code, _error_code(answer)) == (404, "unknown_route")
+
+    answer = requests.put(served.url + "/health", timeout=10)
+    assert (answer.status_code, _error_code(answer)) == (405, "method_not_allowed")
+    assert answer.headers["Allow"] == "GET"
+
+    answer = requests.request("TRACE", served.url + "/health", timeout=10)  # refused by serve-api itself
+    assert (answer.status_code, _error_code(answer)) == (405, "method_not_allowed")
+
+    status, headers, text = _headers_only(served.url, str(11 * 1024 * 1024))
+    assert (status, headers["content-type"]) == (413, "application/json")
+    assert json.loads(text)["error"] == "payload_too_large" and set(json.loads(text)) == {"error", "message"}
+
+    status, _, text = _headers_only(served.url, "lots")
+    assert (status, json.loads(text)["error"]) == (400, "bad_input")
 
 
 @pytest.mark.timeout(300)
