@@ -235,10 +235,8 @@ def create_app(
         | _errors(*TOKEN_ERRORS),
     )
     def top_artists(time_range: Range = "medium_term") -> TopArtistsOut:
-        token, who = caller()
         taste = spotify.top_of_range(
-            token,
-            who.user_id,
+            bearer_token(app.current_event.headers),
             "artists",
             time_range,
             api_base=settings.spotify_api_base,
@@ -256,10 +254,8 @@ def create_app(
         | _errors(*TOKEN_ERRORS),
     )
     def top_tracks(time_range: Range = "medium_term") -> TopTracksOut:
-        token, who = caller()
         taste = spotify.top_of_range(
-            token,
-            who.user_id,
+            bearer_token(app.current_event.headers),
             "tracks",
             time_range,
             api_base=settings.spotify_api_base,

@@ -258,6 +258,15 @@ def test_me_and_top_lists_are_normalised(api: Api) -> None:
     assert body["tracks"][0]["artists"] == ["Burial"]  # the fake rotates artists per range
 
 
+def test_a_top_list_is_one_spotify_call(api: Api, spotify: FakeSpotify) -> None:
+    for path in ("/top-artists", "/top-tracks"):
+        assert api("GET", path, token="tok-ana", query={"time_range": "long_term"})[0] == 200
+    assert [(c.path, c.query["time_range"]) for c in spotify.calls] == [
+        ("/v1/me/top/artists", ["long_term"]),
+        ("/v1/me/top/tracks", ["long_term"]),
+    ]
+
+
 def test_two_concurrent_posts_leave_the_newer_profile(api: Api, store: Store) -> None:
     answers: list[tuple[int, dict[str, str], Any]] = []
     barrier = threading.Barrier(2)
