@@ -1,11 +1,15 @@
-"""``soulmate serve-api`` over real HTTP: the curl-level flow, and schemathesis fuzzing from openapi.yaml."""
+"""``soulmate serve-api`` over real HTTP: the curl-level flow, schemathesis fuzzing from openapi.yaml,
+and README's Local API example, run as written."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,6 +22,7 @@ import pytest
 import requests
 
 from soulmate_adapters import open_store
+from soulmate_core import __version__
 from soulmate_core.demo import demo_population
 from tests.fakes.spotify_server import FakeSpotify, sample_user
 
@@ -168,3 +173,67 @@ def test_schemathesis_finds_no_5xx_and_every_response_matches_the_schema(
     assert result.returncode == 0 and summary, result.stdout[-6000:] + result.stderr[-2000:]
     generated, passed = int(summary.group(1)), int(summary.group(2))
     assert generated >= 500 and passed == generated, summary.group(0)
+
+
+def _readme_local_api_example() -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Local API\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"^```bash\n(.*?)^```$", section, flags=re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 1, "README's Local API section has one bash example"
+    return str(blocks[0])
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_the_readme_local_api_example_runs_as_written(tmp_path: Path) -> None:
+    if not (REPO / ".venv" / "bin" / "soulmate").exists():
+        pytest.skip("README's example runs in the checkout's .venv, which make creates")
+    script = tmp_path / "local_api.sh"
+    script.write_text(_readme_local_api_example(), encoding="utf-8")
+    port, spotify_port = _free_port(), _free_port()
+    output = tmp_path / "output.txt"
+    env = {**os.environ, "PORT": str(port), "SPOTIFY_PORT": str(spotify_port)}
+    with output.open("wb") as out:
+        process = subprocess.Popen(
+            ["bash", "-euo", "pipefail", str(script)],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        code = process.wait(timeout=120)
+        deadline = time.monotonic() + 10
+        while (_answers(port) or _answers(spotify_port)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        still_serving = _answers(port) or _answers(spotify_port)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # what the example left running, had it failed
+            os.killpg(process.pid, signal.SIGTERM)
+    text = output.read_text(encoding="utf-8", errors="replace")
+    assert code == 0, text[-4000:]
+    assert not still_serving, "the example stops both servers"
+
+    answers = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    assert {"status": "ok", "version": __version__} in answers
+    stored = next(a for a in answers if "ranges" in a)
+    assert (stored["user_id"], stored["discoverable"]) == ("local-listener", True)
+    assert set(stored["ranges"]) == {"short_term", "medium_term", "long_term"}
+    found = next(a for a in answers if "matches" in a)
+    assert (found["schema_version"], found["user_id"]) == (1, "local-listener")
+    assert 1 <= len(found["matches"]) <= 3
+    assert all(m["user_id"].startswith("demo-") and m["summary"] for m in found["matches"])
+    assert "DELETE 204" in text.splitlines()
+    assert answers[-1]["error"] == "unknown_user"
