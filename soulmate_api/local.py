@@ -9,6 +9,7 @@ to stderr; stdout carries only the line saying where it listens. For local use o
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 import os
 import sys
@@ -137,7 +138,8 @@ def _request_handler() -> type[BaseHTTPRequestHandler]:
                 self.command, self.path, list(self.headers.items()), body, self.client_address[0]
             )
             try:
-                with invocations:  # one request at a time, as in one Lambda container
+                # one request at a time, as in one Lambda container; anything it prints is a log line
+                with invocations, contextlib.redirect_stdout(sys.stderr):
                     answer = handler.handler(event, LocalContext())
             except Exception:  # what API Gateway answers when a Lambda fails
                 logging.getLogger(__name__).exception("the handler failed")
@@ -172,7 +174,8 @@ def _request_handler() -> type[BaseHTTPRequestHandler]:
 
 def make_server(host: str, port: int, settings: Settings, log_level: str = "WARNING") -> ThreadingHTTPServer:
     """A server for the Lambda handler, whose app is built from ``settings`` first. The handler's
-    logs go to stderr at ``log_level``; its CloudWatch metric lines, useless here, are off."""
+    logs go to stderr at ``log_level``; its CloudWatch metric lines, useless here, are off, but for
+    the cold-start line Powertools prints regardless, which goes to stderr too."""
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     handler.logger.setLevel(log_level)
     for stream_handler in handler.logger.handlers:

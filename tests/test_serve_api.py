@@ -33,6 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 class Served:
     url: str
     spotify: FakeSpotify
+    stdout: Path
 
 
 @pytest.fixture(scope="module")
@@ -51,17 +52,17 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         )
         spotify.add_user("tok-fuzz", sample_user("acc-fuzz", "Fuzz", [("Björk", ["art pop"])]))
         env = {**os.environ, "SOULMATE_SPOTIFY_API_BASE": spotify.api_base}
-        log = folder / "serve-api.out"
-        with log.open("wb") as out:
+        log, errors = folder / "serve-api.out", folder / "serve-api.err"
+        with log.open("wb") as out, errors.open("wb") as err:
             process = subprocess.Popen(
                 [sys.executable, "-m", "soulmate_cli", "--store", store_url, "serve-api", "--port", "0"],
                 stdout=out,
-                stderr=subprocess.STDOUT,
+                stderr=err,
                 env=env,
                 cwd=REPO,
             )
         try:
-            yield Served(url=_wait_for_url(log, process), spotify=spotify)
+            yield Served(url=_wait_for_url(log, process), spotify=spotify, stdout=log)
         finally:
             process.terminate()
             process.wait(timeout=10)
@@ -74,7 +75,8 @@ def _wait_for_url(log: Path, process: subprocess.Popen[bytes]) -> str:
         if found:
             return found.group(0)
         if process.poll() is not None:
-            raise RuntimeError(f"serve-api exited: {log.read_text(encoding='utf-8')}")
+            stderr = log.with_suffix(".err").read_text(encoding="utf-8", errors="replace")
+            raise RuntimeError(f"serve-api exited: {log.read_text(encoding='utf-8')}{stderr}")
         time.sleep(0.05)
     raise RuntimeError("serve-api did not start within 30 s")
 
@@ -99,6 +101,15 @@ def test_post_get_matches_delete_over_http(served: Served) -> None:
     assert call("GET", "/taste-profile/acc-bo", "tok-bo").status_code == 404
     after = call("GET", "/matches/acc-ana?limit=50", "tok-ana").json()["matches"]
     assert "acc-bo" not in {m["user_id"] for m in after}
+
+
+def test_stdout_carries_only_the_address(served: Served) -> None:
+    """Scripts read where serve-api listens from its stdout; requests must not add to it."""
+    assert requests.get(served.url + "/health", timeout=10).status_code == 200
+    headers = {"Authorization": "Bearer tok-fuzz"}
+    assert requests.get(served.url + "/me", headers=headers, timeout=10).status_code == 200
+    lines = served.stdout.read_text(encoding="utf-8").splitlines()
+    assert lines == [f"soulmate API on {served.url} (Ctrl+C stops)"]
 
 
 def _error_code(answer: requests.Response) -> str:
