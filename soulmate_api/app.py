@@ -7,19 +7,27 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
+import re
 import threading
 from typing import Annotated, Any
 from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from soulmate_api import spotify
 from soulmate_api.errors import (
     ForbiddenError,
+    MethodNotAllowedError,
     PayloadTooLargeError,
+    UnknownRouteError,
     UnsupportedMediaTypeError,
     error_parts,
     validation_error_body,
@@ -49,6 +57,8 @@ Range = Annotated[TimeRange, Query(description="Spotify's time range")]
 SECURITY: list[dict[str, list[str]]] = [{"spotifyBearer": []}]
 MAX_BODY_BYTES = 64 * 1024
 TOKEN_CACHE_SECONDS = 300.0
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+log = logging.getLogger(__name__)
 
 
 def _errors(*statuses: int) -> dict[int, Any]:
@@ -118,8 +128,29 @@ def create_app(
             status_code=422, content_type="application/json", body=validation_error_body(error.errors())
         )
 
+    def unsupported_type(_: RequestUnsupportedContentType) -> Response[str]:
+        return soulmate_error(UnsupportedMediaTypeError("send the body as Content-Type: application/json"))
+
+    routes = RouteTable(app)
+
+    def no_route(_: NotFoundError) -> Response[str]:
+        method = app.current_event.http_method.upper()
+        allowed = routes.methods_for(app.current_event.path)
+        if not allowed or method in allowed:
+            return soulmate_error(UnknownRouteError("no such route; openapi.yaml lists them"))
+        return soulmate_error(MethodNotAllowedError(f"this path answers {', '.join(allowed)} only", allowed))
+
+    def unexpected(error: Exception) -> Response[str]:
+        """A bug, not a request's fault: logged with its traceback, answered without it (also when
+        Powertools' debug mode would put the traceback in the body)."""
+        log.error("unexpected %s", type(error).__name__, exc_info=error)
+        return soulmate_error(SoulmateError("an unexpected error; the API's logs have the details"))
+
     app.exception_handler(SoulmateError)(soulmate_error)
     app.exception_handler(RequestValidationError)(invalid_request)
+    app.exception_handler(RequestUnsupportedContentType)(unsupported_type)
+    app.not_found(no_route)
+    app.exception_handler(Exception)(unexpected)
 
     @app.get("/health", summary="Liveness and version")
     def health() -> HealthOut:
@@ -204,10 +235,8 @@ def create_app(
         | _errors(*TOKEN_ERRORS),
     )
     def top_artists(time_range: Range = "medium_term") -> TopArtistsOut:
-        token, who = caller()
         taste = spotify.top_of_range(
-            token,
-            who.user_id,
+            bearer_token(app.current_event.headers),
             "artists",
             time_range,
             api_base=settings.spotify_api_base,
@@ -225,10 +254,8 @@ def create_app(
         | _errors(*TOKEN_ERRORS),
     )
     def top_tracks(time_range: Range = "medium_term") -> TopTracksOut:
-        token, who = caller()
         taste = spotify.top_of_range(
-            token,
-            who.user_id,
+            bearer_token(app.current_event.headers),
             "tracks",
             time_range,
             api_base=settings.spotify_api_base,
@@ -237,6 +264,29 @@ def create_app(
         return TopTracksOut(time_range=time_range, tracks=[TrackOut.of(x) for x in taste.tracks])
 
     return app
+
+
+class RouteTable:
+    """Which methods the app routes for a path, read from its OpenAPI document on first use: what
+    tells a 405 (the path exists, the method does not) from a 404."""
+
+    def __init__(self, app: APIGatewayHttpResolver) -> None:
+        self._app = app
+        self._table: list[tuple[re.Pattern[str], tuple[str, ...]]] | None = None
+
+    def methods_for(self, path: str) -> tuple[str, ...]:
+        if self._table is None:
+            self._table = [
+                (_path_pattern(template), tuple(m for m in HTTP_METHODS if getattr(item, m.lower(), None)))
+                for template, item in (self._app.get_openapi_schema().paths or {}).items()
+            ]
+        return next((methods for pattern, methods in self._table if pattern.fullmatch(path)), ())
+
+
+def _path_pattern(template: str) -> re.Pattern[str]:
+    """``/matches/{user_id}`` -> a pattern where each ``{parameter}`` is one path segment."""
+    parts = re.split(r"(\{[^}]*\})", template)
+    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
 
 
 class IndexCache:
@@ -258,15 +308,19 @@ class IndexCache:
 
 def respond(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Resolve one API Gateway v2 event. Bodies over 64 KB, not UTF-8 or not JSON are refused before
-    any parsing."""
+    any parsing; a JSON body reaches the routes as ``application/json`` whatever its spelling."""
     body = event.get("body") or ""
     size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode("utf-8"))
     if size > MAX_BODY_BYTES:
         return _refuse(PayloadTooLargeError(f"the body is over {MAX_BODY_BYTES} bytes"))
     if event.get("isBase64Encoded") and not _is_utf8_base64(body):
         return _refuse(InputError("the body is not UTF-8 text"))
-    if body and not _is_json_type(event.get("headers") or {}):
+    headers = event.get("headers") or {}
+    if body and not _is_json_type(headers):
         return _refuse(UnsupportedMediaTypeError("send the body as Content-Type: application/json"))
+    if body:  # Powertools parses only application/json: the +json types and other spellings admitted
+        plain = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+        event = {**event, "headers": {**plain, "content-type": "application/json"}}
     response: dict[str, Any] = app.resolve(event, context)
     return response
 

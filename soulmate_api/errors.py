@@ -1,6 +1,7 @@
 """Every error the API answers with, mapped to a status code in this one place.
 
-Request validation failures (Powertools' ``RequestValidationError``) are 422 with field details.
+Request validation failures (Powertools' ``RequestValidationError``) are 422 with field details;
+every other error, Powertools' own included, is ``{"error": code, "message": ...}``.
 
 The API's own errors extend the core's tree (``soulmate_core.errors``):
 
@@ -8,6 +9,8 @@ SoulmateError
 ├── ApiError
 │   ├── NotAuthenticatedError   401: no bearer token, or a malformed one
 │   ├── ForbiddenError          403: another user's data
+│   ├── UnknownRouteError       404: no route has this path
+│   ├── MethodNotAllowedError   405: the path has routes, none for this method (``Allow`` lists them)
 │   ├── PayloadTooLargeError    413: a body over 64 KB
 │   └── UnsupportedMediaTypeError 415: a body that is not application/json
 └── ... the core's InputError, UnknownUserError, StaleWriteError, StoreError, SpotifyError tree
@@ -46,6 +49,16 @@ class ForbiddenError(ApiError):
     pass
 
 
+class UnknownRouteError(ApiError):
+    pass
+
+
+class MethodNotAllowedError(ApiError):
+    def __init__(self, message: str, allowed: Sequence[str] = ()) -> None:
+        self.allowed = tuple(allowed)
+        super().__init__(message)
+
+
 class PayloadTooLargeError(ApiError):
     pass
 
@@ -64,6 +77,8 @@ class Outcome:
 OUTCOMES: tuple[tuple[type[SoulmateError], Outcome], ...] = (
     (NotAuthenticatedError, Outcome(401, "not_authenticated")),
     (ForbiddenError, Outcome(403, "forbidden")),
+    (UnknownRouteError, Outcome(404, "unknown_route")),
+    (MethodNotAllowedError, Outcome(405, "method_not_allowed")),
     (PayloadTooLargeError, Outcome(413, "payload_too_large")),
     (UnsupportedMediaTypeError, Outcome(415, "unsupported_media_type")),
     (InputError, Outcome(400, "bad_input")),
@@ -89,6 +104,8 @@ def outcome_of(error: SoulmateError) -> Outcome:
 def extra_headers(error: SoulmateError) -> dict[str, str]:
     if isinstance(error, SpotifyRateLimitError):
         return {"Retry-After": str(error.retry_after)}
+    if isinstance(error, MethodNotAllowedError) and error.allowed:
+        return {"Allow": ", ".join(error.allowed)}
     return {}
 
 

@@ -9,6 +9,7 @@ to stderr; stdout carries only the line saying where it listens. For local use o
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 import os
 import sys
@@ -21,6 +22,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from soulmate_api import handler
+from soulmate_api.errors import MethodNotAllowedError, PayloadTooLargeError, error_parts
+from soulmate_core.errors import InputError, SoulmateError
 from soulmate_core.settings import Settings
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway HTTP API's own payload limit
@@ -110,17 +113,24 @@ def _request_handler() -> type[BaseHTTPRequestHandler]:
             raise AttributeError(name)
 
         def _not_allowed(self) -> None:
-            self._send(405, {"content-type": "application/json"}, b'{"message":"Method Not Allowed"}')
+            self._refuse(MethodNotAllowedError("the API routes no requests with this method"))
+
+        def _refuse(self, error: SoulmateError) -> None:
+            """An answer of the server itself, in the API's error shape."""
+            status, headers, text = error_parts(error)
+            self._send(status, {"content-type": "application/json", **headers}, text.encode("utf-8"))
 
         def _invoke(self) -> None:
             try:
                 length = int(self.headers.get("Content-Length") or 0)
             except ValueError:
                 length = -1
-            if not 0 <= length <= MAX_REQUEST_BYTES:
-                self._send(
-                    413, {"content-type": "application/json"}, b'{"message":"Request Entity Too Large"}'
-                )
+            if length < 0:
+                self._refuse(InputError("the Content-Length header is not a byte count"))
+                self.close_connection = True
+                return
+            if length > MAX_REQUEST_BYTES:
+                self._refuse(PayloadTooLargeError(f"the request is over {MAX_REQUEST_BYTES} bytes"))
                 self.close_connection = True
                 return
             body = self.rfile.read(length) if length else b""
@@ -128,7 +138,8 @@ def _request_handler() -> type[BaseHTTPRequestHandler]:
                 self.command, self.path, list(self.headers.items()), body, self.client_address[0]
             )
             try:
-                with invocations:  # one request at a time, as in one Lambda container
+                # one request at a time, as in one Lambda container; anything it prints is a log line
+                with invocations, contextlib.redirect_stdout(sys.stderr):
                     answer = handler.handler(event, LocalContext())
             except Exception:  # what API Gateway answers when a Lambda fails
                 logging.getLogger(__name__).exception("the handler failed")
@@ -163,7 +174,8 @@ def _request_handler() -> type[BaseHTTPRequestHandler]:
 
 def make_server(host: str, port: int, settings: Settings, log_level: str = "WARNING") -> ThreadingHTTPServer:
     """A server for the Lambda handler, whose app is built from ``settings`` first. The handler's
-    logs go to stderr at ``log_level``; its CloudWatch metric lines, useless here, are off."""
+    logs go to stderr at ``log_level``; its CloudWatch metric lines, useless here, are off, but for
+    the cold-start line Powertools prints regardless, which goes to stderr too."""
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     handler.logger.setLevel(log_level)
     for stream_handler in handler.logger.handlers:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from soulmate_adapters.spotify_client import TopKind, fetch_payloads, fetch_top, make_client
 from soulmate_core.profile import RangeName, RangeTaste, TasteProfile
-from soulmate_core.sources.spotify_api import SpotifyPayloads, build_taste_profile
+from soulmate_core.sources.spotify_api import build_taste_profile, range_taste
 
 
 def taste_profile(
@@ -16,14 +16,8 @@ def taste_profile(
 
 
 def top_of_range(
-    token: str, user_id: str, kind: TopKind, time_range: RangeName, *, api_base: str, timeout: float
+    token: str, kind: TopKind, time_range: RangeName, *, api_base: str, timeout: float
 ) -> RangeTaste:
     """One range of the caller's top artists or tracks, normalised like a saved profile's."""
     items = fetch_top(make_client(token, api_base=api_base, timeout=timeout), kind, time_range)
-    top = {time_range: items}
-    payloads = SpotifyPayloads(
-        me={"account_id": user_id},
-        top_artists=top if kind == "artists" else {},
-        top_tracks=top if kind == "tracks" else {},
-    )
-    return build_taste_profile(payloads).ranges.get(time_range, RangeTaste())
+    return range_taste(artists=items) if kind == "artists" else range_taste(tracks=items)

@@ -258,6 +258,15 @@ def test_me_and_top_lists_are_normalised(api: Api) -> None:
     assert body["tracks"][0]["artists"] == ["Burial"]  # the fake rotates artists per range
 
 
+def test_a_top_list_is_one_spotify_call(api: Api, spotify: FakeSpotify) -> None:
+    for path in ("/top-artists", "/top-tracks"):
+        assert api("GET", path, token="tok-ana", query={"time_range": "long_term"})[0] == 200
+    assert [(c.path, c.query["time_range"]) for c in spotify.calls] == [
+        ("/v1/me/top/artists", ["long_term"]),
+        ("/v1/me/top/tracks", ["long_term"]),
+    ]
+
+
 def test_two_concurrent_posts_leave_the_newer_profile(api: Api, store: Store) -> None:
     answers: list[tuple[int, dict[str, str], Any]] = []
     barrier = threading.Barrier(2)
@@ -339,6 +348,92 @@ def test_a_binary_body_is_400(api: Api) -> None:
     event["isBase64Encoded"] = True
     answer = respond(api.app, event, FakeContext())
     assert answer["statusCode"] == 400 and json.loads(answer["body"])["error"] == "bad_input"
+
+
+# --- every error in the documented shape -------------------------------------------------------
+
+
+def _is_error(answer: tuple[int, dict[str, str], Any], status: int, code: str) -> bool:
+    got, headers, body = answer
+    return (
+        got == status
+        and headers.get("Content-Type") == "application/json"
+        and set(body) == {"error", "message"}
+        and body["error"] == code
+        and isinstance(body["message"], str)
+        and bool(body["message"])
+    )
+
+
+@pytest.mark.parametrize("path", ["/nope", "/", "/taste-profile/acc-ana/extra", "/health/"])
+def test_an_unknown_route_is_404_with_an_error_code(api: Api, path: str) -> None:
+    assert _is_error(api("GET", path, token="tok-ana"), 404, "unknown_route")
+    assert _is_error(api("POST", path, body={}), 404, "unknown_route")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PUT", "/health", "GET"),
+        ("POST", "/me", "GET"),
+        ("GET", "/taste-profile", "POST"),
+        ("PATCH", "/taste-profile/acc-ana", "GET, DELETE"),
+        ("POST", "/matches/acc-ana", "GET"),
+    ],
+)
+def test_a_known_path_with_another_method_is_405_naming_the_allowed_ones(
+    api: Api, store: Store, method: str, path: str, allow: str
+) -> None:
+    api("POST", "/taste-profile", token="tok-ana")
+    answer = api(method, path, token="tok-ana")
+    assert _is_error(answer, 405, "method_not_allowed")
+    assert answer[1]["Allow"] == allow
+    assert store.get("acc-ana") is not None
+
+
+@pytest.mark.parametrize("content_type", ["application/vnd.api+json", "Application/JSON; charset=utf-8"])
+def test_a_json_body_under_another_json_type_is_read(api: Api, content_type: str) -> None:
+    status, _, body = api(
+        "POST",
+        "/taste-profile",
+        token="tok-ana",
+        raw_body='{"discoverable": true}',
+        headers={"content-type": content_type},
+    )
+    assert status == 200 and body["discoverable"] is True
+
+
+def test_a_non_json_content_type_without_a_body_is_415_with_an_error_code(api: Api, store: Store) -> None:
+    answer = api("POST", "/taste-profile", token="tok-ana", headers={"content-type": "text/plain"})
+    assert _is_error(answer, 415, "unsupported_media_type")
+    assert store.get("acc-ana") is None
+
+
+class FailingStore:
+    """The real store, whose reads fail the way a bug would: a hand-written stand-in, no mock library."""
+
+    def __init__(self, inner: Store) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def get(self, user_id: str) -> Any:
+        raise RuntimeError("cannot read /srv/secret/profiles.db")
+
+
+@pytest.mark.filterwarnings("ignore:POWERTOOLS_DEV environment variable is enabled")
+def test_an_unexpected_error_is_500_without_its_traceback(
+    spotify: FakeSpotify, store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_DEV", "true")  # Powertools' debug mode would answer the traceback
+    api = Api(Settings(spotify_api_base=spotify.api_base), FailingStore(store))  # type: ignore[arg-type]
+    answer = respond(api.app, http_event("GET", "/taste-profile/acc-ana", token="tok-ana"), FakeContext())
+    status, body = answer["statusCode"], json.loads(answer["body"])
+    assert (status, set(body), body["error"]) == (500, {"error", "message"}, "internal")
+    assert "Traceback" not in answer["body"] and "/srv/secret" not in answer["body"]
+    logged = [r for r in caplog.records if r.exc_info and "RuntimeError" in r.getMessage()]
+    assert logged, "the error is logged with its traceback"
 
 
 class CountingStore:

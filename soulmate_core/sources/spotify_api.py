@@ -51,10 +51,9 @@ def build_taste_profile(
     user_id = spotify_user_id(payloads.me)
     ranges: dict[RangeName, RangeTaste] = {}
     for time_range in SPOTIFY_RANGES:
-        artists = _artists(payloads.top_artists.get(time_range, ()))
-        tracks = _tracks(payloads.top_tracks.get(time_range, ()))
-        if artists or tracks:
-            ranges[time_range] = RangeTaste(artists=artists, tracks=tracks)
+        taste = range_taste(payloads.top_artists.get(time_range, ()), payloads.top_tracks.get(time_range, ()))
+        if taste.artists or taste.tracks:
+            ranges[time_range] = taste
     name = display_name or payloads.me.get("display_name") or user_id
     return make_profile(
         user_id=user_id,
@@ -63,6 +62,12 @@ def build_taste_profile(
         ranges=ranges,
         discoverable=discoverable,
     )
+
+
+def range_taste(artists: Sequence[Payload] = (), tracks: Sequence[Payload] = ()) -> RangeTaste:
+    """One time range's top artist and track items, normalised as in a profile: rank weights,
+    genres as given (none when absent), items without a name dropped."""
+    return RangeTaste(artists=_artists(artists), tracks=_tracks(tracks))
 
 
 def _artists(items: Sequence[Payload]) -> tuple[ArtistEntry, ...]:

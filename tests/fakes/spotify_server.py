@@ -16,14 +16,21 @@ Unknown tokens get 401 "Invalid access token". Usage::
     with FakeSpotify() as spotify:
         spotify.add_user("token-1", sample_user("acc-1", "Ana", [("Portishead", ["trip hop"])]))
         client = make_client("token-1", api_base=spotify.api_base)
+
+From a checkout, ``python -m tests.fakes.spotify_server [--port 8001] [--token demo-token]`` serves it
+in the foreground with one demo listener (``DEMO_ACCOUNT_ID``) whose access token is ``demo-token``,
+prints its API base, and stops on Ctrl+C or SIGTERM.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import enum
 import json
 import secrets
+import signal
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +39,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 RANGES = ("short_term", "medium_term", "long_term")
+DEMO_TOKEN = "demo-token"
+DEMO_ACCOUNT_ID = "local-listener"
+DEMO_ARTISTS: tuple[tuple[str, Sequence[str] | None], ...] = (
+    ("Portishead", ["trip hop", "downtempo"]),
+    ("Massive Attack", ["trip hop"]),
+    ("Burial", []),
+    ("Bonobo", None),
+)
 
 
 def artist_payload(name: str, genres: Sequence[str] | None = None) -> dict[str, Any]:
@@ -139,7 +154,10 @@ class FakeSpotify:
         query: dict[str, list[str]]
         status: int
 
-    def __init__(self, client_id: str = "test-client", client_secret: str = "test-secret") -> None:
+    def __init__(
+        self, client_id: str = "test-client", client_secret: str = "test-secret", *, port: int = 0
+    ) -> None:
+        """A server on 127.0.0.1:``port`` (0: a free one), not yet serving."""
         self.client_id = client_id
         self.client_secret = client_secret
         self._tokens: dict[str, FakeSpotify._Token] = {}
@@ -147,7 +165,7 @@ class FakeSpotify:
         self._refresh: dict[str, str] = {}
         self._lock = threading.Lock()
         self.calls: list[FakeSpotify.Call] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
         # A short poll interval: stop() waits for the next poll, and every test stops a server.
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
@@ -159,6 +177,16 @@ class FakeSpotify:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def serve_until_stopped(self) -> None:
+        """Serve in the calling thread until Ctrl+C or SIGTERM, then close the socket."""
+        signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            self._server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._server.server_close()
 
     def __enter__(self) -> FakeSpotify:
         return self.start()
@@ -375,3 +403,42 @@ def _client_credentials(form: dict[str, list[str]], auth: str) -> tuple[str, str
 
 def _slug(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text.casefold()).strip("-")[:40] or "x"
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def demo_user() -> FakeUser:
+    return sample_user(DEMO_ACCOUNT_ID, "Local Listener", DEMO_ARTISTS)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.fakes.spotify_server",
+        description="Serve the fake Spotify Web API in the foreground, with one demo listener.",
+    )
+    parser.add_argument(
+        "--port", type=int, default=8001, help="port on 127.0.0.1 (default 8001; 0: a free one)"
+    )
+    parser.add_argument(
+        "--token", default=DEMO_TOKEN, help=f"the listener's access token (default {DEMO_TOKEN})"
+    )
+    args = parser.parse_args(argv)
+    try:
+        fake = FakeSpotify(port=args.port)
+    except OSError as exc:
+        print(f"fake Spotify: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    fake.add_user(args.token, demo_user())
+    print(
+        f"fake Spotify API on {fake.api_base} for {DEMO_ACCOUNT_ID}, access token {args.token}"
+        " (Ctrl+C stops)",
+        flush=True,
+    )
+    fake.serve_until_stopped()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
