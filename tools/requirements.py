@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 # The Lambda Python runtime ships boto3 and its own dependencies, so the bundle leaves them out.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath")
 EXPORTS: dict[str, tuple[str, ...]] = {
-    "requirements.txt": ("--extra", "app"),
+    "requirements.txt": ("--extra", "app", "--extra", "api"),  # make run: dashboard, CLI and local API
     "requirements-lambda.txt": ("--extra", "api", *(f"--no-emit-package={p}" for p in RUNTIME_PROVIDED)),
     "requirements-dev.txt": ("--extra", "dev"),
 }
