@@ -21,7 +21,8 @@ boto3 is imported here and nowhere else.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import partial
@@ -34,11 +35,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError
 from soulmate_core.profile import TasteProfile
 from soulmate_core.schema import from_item, to_item
-from soulmate_core.store.base import valid_profiles
+from soulmate_core.store.base import Changes, valid_profiles
 from soulmate_core.trim import MAX_ITEM_BYTES, cap_profile
 
 META_SUFFIX = "-meta"
 _VERSION_KEY = {"name": {"S": "version"}}
+_BATCH_KEYS = 100
+_BATCH_ATTEMPTS = 6
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -88,6 +91,37 @@ class DynamoDBStore:
         if gone:
             self._bump()
         return gone
+
+    def get_many(self, user_ids: Sequence[str]) -> dict[str, TasteProfile]:
+        """BatchGetItem, 100 keys a request, strongly consistent; unprocessed keys are asked again
+        with a growing pause, up to ``_BATCH_ATTEMPTS`` rounds."""
+        wanted = list(dict.fromkeys(user_ids))
+        items: list[Mapping[str, Any]] = []
+        for start in range(0, len(wanted), _BATCH_KEYS):
+            request: dict[str, Any] = {
+                self.table: {
+                    "Keys": [{"user_id": {"S": u}} for u in wanted[start : start + _BATCH_KEYS]],
+                    "ConsistentRead": True,
+                }
+            }
+            for attempt in range(_BATCH_ATTEMPTS):
+                with _store_errors():
+                    answer = self._client.batch_get_item(RequestItems=request)
+                items += answer.get("Responses", {}).get(self.table, [])
+                request = answer.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(0.05 * 2**attempt)
+            else:
+                raise StoreError("DynamoDB left keys unprocessed; try again")
+        decoded = valid_profiles(
+            ((item.get("user_id", {}).get("S", "?"), partial(_decode, item)) for item in items), self.skipped
+        )
+        return {p.user_id: p for p in decoded}
+
+    def changes_since(self, version: str) -> Changes | None:
+        """None: the table keeps no change log; readers confirm candidates with ``get_many``."""
+        return None
 
     def iter_all(self) -> Iterator[TasteProfile]:
         pages = self._client.get_paginator("scan").paginate(TableName=self.table, ConsistentRead=True)

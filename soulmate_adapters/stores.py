@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from soulmate_core.errors import StoreError
+from soulmate_core.live import LiveIndex
 from soulmate_core.settings import get_settings
 from soulmate_core.store import Store
+from soulmate_core.store.snapshots import SnapshotFile
+
+INDEX_SUFFIX = ".index.npz"
 
 
 def open_store(url: str | None = None) -> Store:
@@ -30,3 +34,15 @@ def open_store(url: str | None = None) -> Store:
         store: Store = DynamoDBStore(table)
         return store
     raise StoreError(f"unknown store URL {url!r}: use sqlite:///PATH or dynamodb://TABLE")
+
+
+def open_index(store: Store, store_url: str | None = None, index_path: str | None = None) -> LiveIndex:
+    """The match index over ``store``: its snapshot file is ``index_path``, else the settings'
+    ``SOULMATE_INDEX``, else the SQLite file's name plus ``.index.npz``; a DynamoDB store without
+    one keeps its snapshot in memory."""
+    settings = get_settings()
+    url = store_url or settings.store_url
+    path = index_path or settings.index_path
+    if path is None and url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///") + INDEX_SUFFIX
+    return LiveIndex(store, SnapshotFile(path) if path else None)

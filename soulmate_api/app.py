@@ -9,7 +9,6 @@ import base64
 import binascii
 import logging
 import re
-import threading
 from typing import Annotated, Any
 from urllib.parse import unquote
 
@@ -46,8 +45,9 @@ from soulmate_api.wire import (
     TopTracksOut,
     TrackOut,
 )
-from soulmate_core import MatchIndex, __version__, service
+from soulmate_core import __version__, service
 from soulmate_core.errors import InputError, SoulmateError
+from soulmate_core.live import LiveIndex
 from soulmate_core.settings import Settings
 from soulmate_core.store import Store
 
@@ -91,7 +91,10 @@ TOKEN_ERRORS = (401, 403, 429, 502)
 
 
 def create_app(
-    settings: Settings, store: Store, token_cache_seconds: float = TOKEN_CACHE_SECONDS
+    settings: Settings,
+    store: Store,
+    token_cache_seconds: float = TOKEN_CACHE_SECONDS,
+    index: LiveIndex | None = None,
 ) -> APIGatewayHttpResolver:
     cors = (
         CORSConfig(allow_origin=settings.cors_origin, allow_headers=["Authorization"])
@@ -106,7 +109,7 @@ def create_app(
         security_schemes={"spotifyBearer": HTTPBearer(description="A Spotify access token")},
     )
     identities = IdentityCache(token_cache_seconds)
-    indexes = IndexCache(store)
+    live = index or LiveIndex(store)
 
     def caller() -> tuple[str, Identity]:
         token = bearer_token(app.current_event.headers)
@@ -176,7 +179,9 @@ def create_app(
             display_name=options.display_name,
         )
         identities.put(token, Identity(profile.user_id, profile.display_name))
-        return ProfileOut.of(service.save_profile(store, profile))
+        saved = service.save_profile(store, profile)
+        live.note_saved([saved])
+        return ProfileOut.of(saved)
 
     @app.get(
         "/taste-profile/<user_id>",
@@ -197,7 +202,9 @@ def create_app(
         responses={204: {"description": "Deleted", "content": {}}} | _errors(404, *TOKEN_ERRORS, 503),
     )
     def delete_profile(user_id: UserId) -> Response[str]:
-        service.delete_user(store, own(user_id))
+        me = own(user_id)
+        service.delete_user(store, me)
+        live.note_deleted([me])
         return Response(status_code=204, body="")
 
     @app.get(
@@ -211,7 +218,7 @@ def create_app(
     )
     def matches(user_id: UserId, limit: Limit = 10) -> MatchesOut:
         me = own(user_id)
-        found = service.matches_for(store, me, limit, index=indexes.current())
+        found = service.matches_for(store, me, limit, index=live)
         return MatchesOut.of(me, found)
 
     @app.get(
@@ -287,23 +294,6 @@ def _path_pattern(template: str) -> re.Pattern[str]:
     """``/matches/{user_id}`` -> a pattern where each ``{parameter}`` is one path segment."""
     parts = re.split(r"(\{[^}]*\})", template)
     return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
-
-
-class IndexCache:
-    """The match index of this container, rebuilt only when ``store.version()`` changes: a version
-    read is one small GetItem, a rebuild reads every profile."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._lock = threading.Lock()
-        self._built: tuple[str, MatchIndex] | None = None
-
-    def current(self) -> MatchIndex:
-        version = self._store.version()
-        with self._lock:
-            if self._built is None or self._built[0] != version:
-                self._built = (version, service.build_index(self._store))
-            return self._built[1]
 
 
 def respond(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from soulmate_adapters import open_store
+from soulmate_adapters.stores import open_index
 from soulmate_api.app import create_app, respond
 from soulmate_core.settings import Settings, get_settings
 
@@ -25,7 +26,8 @@ _apps: list[APIGatewayHttpResolver] = []
 
 def configure(settings: Settings) -> APIGatewayHttpResolver:
     """Build this container's app from ``settings``, replacing any built before."""
-    _apps[:] = [create_app(settings, open_store(settings.store_url))]
+    store = open_store(settings.store_url)
+    _apps[:] = [create_app(settings, store, index=open_index(store, settings.store_url, settings.index_path))]
     return _apps[0]
 
 

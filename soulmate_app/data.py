@@ -10,10 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 from soulmate_adapters import open_store
+from soulmate_adapters.stores import open_index
 from soulmate_adapters.taste_space import TasteSpace, build_taste_space
 from soulmate_app.settings import load_settings
-from soulmate_core import MatchIndex, Store, TasteProfile, service
+from soulmate_core import Store, TasteProfile, service
 from soulmate_core.insights import PopulationStats, population_stats
+from soulmate_core.live import LiveIndex
 from soulmate_core.scoring import Match
 
 
@@ -26,20 +28,25 @@ def store() -> Store:
     return _store(load_settings().store_url)
 
 
-@st.cache_resource(show_spinner="Indexing every listener…", max_entries=4)
-def _index(url: str, version: str) -> MatchIndex:
-    return service.build_index(_store(url))
+@st.cache_resource(show_spinner=False)
+def _index(url: str, index_path: str | None) -> LiveIndex:
+    return open_index(_store(url), url, index_path)
 
 
-def index() -> MatchIndex:
-    """The match index over everyone stored, rebuilt when the store changes."""
-    url = load_settings().store_url
-    return _index(url, _store(url).version())
+def index() -> LiveIndex:
+    """The process's match index: loaded once, kept current by every write, never refitted here."""
+    settings = load_settings()
+    return _index(settings.store_url, settings.index_path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _everyone(url: str, version: str) -> list[TasteProfile]:
+    return list(_store(url).iter_all())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _stats(url: str, version: str) -> PopulationStats:
-    return population_stats(_index(url, version).profiles)
+    return population_stats(_everyone(url, version))
 
 
 def stats() -> PopulationStats:
@@ -48,7 +55,8 @@ def stats() -> PopulationStats:
 
 
 def demo_personas() -> list[TasteProfile]:
-    return [p for p in index().profiles if p.source == "demo" and p.discoverable]
+    url = load_settings().store_url
+    return [p for p in _everyone(url, _store(url).version()) if p.source == "demo" and p.discoverable]
 
 
 def matches(user_id: str, limit: int) -> list[Match]:
@@ -57,7 +65,7 @@ def matches(user_id: str, limit: int) -> list[Match]:
 
 @st.cache_resource(show_spinner="Mapping everyone's taste…", max_entries=4)
 def _space(url: str, version: str) -> TasteSpace | None:
-    return build_taste_space([p for p in _index(url, version).profiles if p.discoverable])
+    return build_taste_space([p for p in _everyone(url, version) if p.discoverable])
 
 
 def taste_space() -> TasteSpace | None:

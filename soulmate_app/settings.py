@@ -76,6 +76,7 @@ class SpotifySettings:
 @dataclass(frozen=True)
 class AppSettings:
     store_url: str
+    index_path: str | None
     max_export_bytes: int
     spotify: SpotifySettings | None
 
@@ -85,6 +86,7 @@ def load_settings() -> AppSettings:
     settings = Settings.load(fallbacks=_secrets())
     return AppSettings(
         store_url=settings.store_url,
+        index_path=settings.index_path,
         max_export_bytes=settings.max_export_bytes,
         spotify=SpotifySettings.of(settings),
     )

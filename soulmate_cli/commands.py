@@ -8,11 +8,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
 from soulmate_adapters import open_store
+from soulmate_adapters.stores import open_index
 from soulmate_cli.progress import ProgressBar
 from soulmate_core import service
 from soulmate_core.demo import DEFAULT_USERS, demo_population
@@ -78,7 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     mat.add_argument("--all", action="store_true", help="every user, one JSON line each")
     mat.add_argument("--limit", type=_limit, default=10, help="1 to 100 (default 10)")
     mat.add_argument("--format", choices=("table", "json", "jsonl"), default="table")
+    mat.add_argument(
+        "--exact",
+        action="store_true",
+        help="score every discoverable user exactly (slow; the index's reference)",
+    )
     mat.set_defaults(run=_matches)
+
+    build = commands.add_parser("build-index", help="fit the model and write the match snapshot")
+    build.set_defaults(run=_build_index)
 
     api = commands.add_parser("serve-api", help="serve the Lambda API locally over HTTP")
     api.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -136,6 +146,8 @@ def _check_matches_args(parser: argparse.ArgumentParser, args: argparse.Namespac
         parser.error("matches --all writes --format jsonl")
     if not args.all and args.format == "jsonl":
         parser.error("--format jsonl goes with --all")
+    if args.all and args.exact:
+        parser.error("--exact goes with one USER_ID")
 
 
 def _import_listens(args: argparse.Namespace, store: Store) -> int:
@@ -145,6 +157,7 @@ def _import_listens(args: argparse.Namespace, store: Store) -> int:
     profiles = profiles_from_listens(listens, genres, progress=bar.update)
     bar.close()
     written = store.put_many(profiles)
+    open_index(store, args.store).rebuild()
     with_genres = sum(1 for p in profiles if p.has_genres)
     artists = len({key for p in profiles for key in p.artist_weights()})
     print(
@@ -179,6 +192,7 @@ def _seed_demo(args: argparse.Namespace, store: Store) -> int:
         print("the store already has profiles; not seeding")
         return 0
     written = store.put_many(demo_population(args.users))
+    open_index(store, args.store).rebuild()
     print(f"stored {written} demo profiles")
     return 0
 
@@ -193,15 +207,27 @@ def _profile(args: argparse.Namespace, store: Store) -> int:
 
 
 def _matches(args: argparse.Namespace, store: Store) -> int:
+    index = open_index(store, args.store)
     if args.all:
-        for user_id, found in service.all_matches(store, args.limit):
+        for user_id, found in service.all_matches(store, args.limit, index):
             sys.stdout.write(MatchesOut.of(user_id, found).model_dump_json() + "\n")
         return 0
-    found = service.matches_for(store, args.user_id, args.limit)
+    matches = service.exact_matches_for if args.exact else service.matches_for
+    found = matches(store, args.user_id, args.limit, index)
     if args.format == "json":
         print(MatchesOut.of(args.user_id, found).model_dump_json(indent=2))
     else:
         _print_matches(found, sys.stdout)
+    return 0
+
+
+def _build_index(args: argparse.Namespace, store: Store) -> int:
+    started = time.perf_counter()
+    snapshot = open_index(store, args.store).rebuild()
+    print(
+        f"indexed {len(snapshot)} discoverable listeners in {time.perf_counter() - started:.1f} s "
+        f"({snapshot.population.dims} latent dimensions, {len(snapshot.centroids)} clusters)"
+    )
     return 0
 
 

@@ -4,20 +4,23 @@
 - A latent taste space: a truncated SVD of the users x (artists + genres) matrix. Two fans of
   different artists that the same people play together land close in it.
 
-Numpy only, so the API bundle computes exactly what the dashboard does. The SVD is exact (the
-eigendecomposition of the smaller Gram matrix), and a test checks it against scikit-learn's
-``TruncatedSVD``.
+Numpy only, so the API bundle computes exactly what the dashboard does. The fit is sparse end to
+end (``sparse``): exact up to a few thousand listeners, a randomized SVD of a sample above, and
+tests check both against scikit-learn's ``TruncatedSVD``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 
 from soulmate_core.profile import TasteProfile
+from soulmate_core.sparse import SparseRows, truncated_svd
+from soulmate_core.taste_rows import TasteRows
 from soulmate_core.weights import idf
 
 Matrix = NDArray[np.float64]
@@ -29,6 +32,8 @@ LATENT_SCALE = 0.5
 """User coordinates are ``U * s**LATENT_SCALE``: between raw (1) and whitened (0) factors."""
 GENRE_MIX = 0.3
 """How much a user's genre vector counts beside the artist vector in the latent space."""
+FIT_SAMPLE = 100_000
+"""The latent basis is learned from at most this many profiles; more add time, not quality."""
 NICHE_SHARE = 0.02
 """An artist or genre at most this share of the population (or just two people) holds is niche."""
 
@@ -66,29 +71,83 @@ class Population:
     @classmethod
     def fit(
         cls,
-        profiles: Sequence[TasteProfile],
+        profiles: Iterable[TasteProfile],
         *,
         rarity: bool = True,
         genres: bool = True,
         dims: int = LATENT_DIMS,
     ) -> Population:
         """Learn rarity and the latent space from ``profiles``. ``rarity``/``genres`` off: ablations."""
-        artist_holders: dict[str, int] = {}
-        genre_holders: dict[str, int] = {}
-        for p in profiles:
-            for key in p.artist_weights():
-                artist_holders[key] = artist_holders.get(key, 0) + 1
-            for key in p.genre_weights:
-                genre_holders[key] = genre_holders.get(key, 0) + 1
-        vocabulary = {f"a:{k}": i for i, k in enumerate(artist_holders)}
+        return cls.fit_rows(TasteRows.collect(profiles), rarity=rarity, genres=genres, dims=dims)
+
+    @classmethod
+    def fit_rows(
+        cls,
+        rows: TasteRows,
+        *,
+        rarity: bool = True,
+        genres: bool = True,
+        dims: int = LATENT_DIMS,
+        sample: int = FIT_SAMPLE,
+        seed: int = 0,
+    ) -> Population:
+        """``fit`` from rows already collected. The latent basis is learned from at most ``sample``
+        of them, drawn with ``seed``; rarity is counted over all."""
+        artist_counts = np.bincount(rows.artists.indices, minlength=len(rows.artist_keys))
+        genre_counts = np.bincount(rows.genres.indices, minlength=len(rows.genre_keys))
+        vocabulary = {f"a:{k}": i for i, k in enumerate(rows.artist_keys)}
         if genres:
-            vocabulary.update({f"g:{k}": len(artist_holders) + i for i, k in enumerate(genre_holders)})
-        empty = np.zeros((len(vocabulary), 0))
-        shell = cls(len(profiles), artist_holders, genre_holders, vocabulary, empty, rarity, genres)
-        rows = dense_rows([shell.taste_vector(p) for p in profiles], vocabulary)
-        singular, right = truncated_svd(rows, min(dims, int(LATENT_SHARE * len(profiles))))
-        factors = right.T * singular ** (LATENT_SCALE - 1.0) if singular.size else empty
-        return cls(len(profiles), artist_holders, genre_holders, vocabulary, factors, rarity, genres)
+            vocabulary.update({f"g:{k}": len(vocabulary) + i for i, k in enumerate(rows.genre_keys)})
+        shell = cls(
+            len(rows),
+            dict(zip(rows.artist_keys, artist_counts.tolist(), strict=True)),
+            dict(zip(rows.genre_keys, genre_counts.tolist(), strict=True)),
+            vocabulary,
+            np.zeros((len(vocabulary), 0)),
+            rarity,
+            genres,
+        )
+        taste = shell.taste_matrix(rows)
+        if len(rows) > sample:
+            picked = np.sort(np.random.default_rng(seed).choice(len(rows), sample, replace=False))
+            taste = taste.take(picked)
+        singular, right = truncated_svd(taste, min(dims, int(LATENT_SHARE * len(taste))), seed=seed)
+        factors = right.T * singular ** (LATENT_SCALE - 1.0) if singular.size else shell.factors
+        # Rounded to what a snapshot file keeps, so a loaded model scores exactly as a fresh one.
+        factors = factors.astype(np.float32).astype(np.float64)
+        return replace(shell, factors=factors)
+
+    def taste_matrix(self, rows: TasteRows) -> SparseRows:
+        """``taste_vector`` of every row at once, over ``vocabulary``; rows must share its artists
+        and genres in order (as the rows the population was fitted on do)."""
+        artists, genres = self.weighted_rows(rows)
+        matrix = artists.unit()
+        if self.genres:
+            unit_genres = genres.unit()
+            matrix = matrix.hstack(unit_genres.with_data(unit_genres.data * GENRE_MIX))
+        return matrix
+
+    def weighted_rows(self, rows: TasteRows) -> tuple[SparseRows, SparseRows]:
+        """``weighted_artists`` and ``weighted_genres`` of every row at once."""
+        artist_idf = self._idf(np.array([self.artist_holders.get(k, 0) for k in rows.artist_keys]))
+        genre_idf = self._idf(np.array([self.genre_holders.get(k, 0) for k in rows.genre_keys]))
+        artists = rows.artists.with_data(rows.artists.data * artist_idf[rows.artists.indices])
+        genres = rows.genres.with_data(rows.genres.data * genre_idf[rows.genres.indices])
+        return artists, genres if self.genres else SparseRows.empty(len(rows), 0)
+
+    def _idf(self, holders: NDArray[np.int64]) -> NDArray[np.float64]:
+        if not self.rarity:
+            return np.ones(len(holders))
+        return np.log1p((1.0 + self.size) / (1.0 + holders.astype(np.float64)))
+
+    @cached_property
+    def artist_columns(self) -> dict[str, int]:
+        """Artist key -> its column in snapshot rows (the order of ``artist_holders``)."""
+        return {key: i for i, key in enumerate(self.artist_holders)}
+
+    @cached_property
+    def genre_columns(self) -> dict[str, int]:
+        return {key: i for i, key in enumerate(self.genre_holders)} if self.genres else {}
 
     @property
     def dims(self) -> int:
@@ -141,27 +200,6 @@ class Population:
         vector: NDArray[np.float64] = np.asarray(values) @ self.factors[list(columns)]
         unit: NDArray[np.float64] = unit_rows(vector[None, :])[0]
         return unit
-
-
-def truncated_svd(matrix: Matrix, dims: int) -> tuple[Matrix, Matrix]:
-    """The top ``dims`` singular values and right singular vectors (rows), exactly.
-
-    Uses the eigendecomposition of the smaller Gram matrix; drops numerically-zero directions.
-    """
-    n, m = matrix.shape
-    if n == 0 or m == 0 or dims <= 0:
-        return np.zeros(0), np.zeros((0, m))
-    gram = matrix @ matrix.T if n <= m else matrix.T @ matrix
-    values, vectors = np.linalg.eigh(gram)
-    order = np.argsort(-values, kind="stable")[:dims]
-    values, vectors = values[order], vectors[:, order]
-    keep = values > max(float(values[0]), 0.0) * 1e-10
-    singular = np.sqrt(values[keep])
-    if n <= m:
-        right: Matrix = (vectors[:, keep].T @ matrix) / singular[:, None]
-    else:
-        right = vectors[:, keep].T
-    return singular, right
 
 
 def dense_rows(rows: Sequence[Mapping[str, float]], vocabulary: Mapping[str, int]) -> Matrix:

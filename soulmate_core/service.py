@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soulmate_core.errors import UnknownUserError
-from soulmate_core.index import MatchIndex
+from soulmate_core.live import LiveIndex
+from soulmate_core.matcher import exact_top_k
 from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.scoring import Match
 from soulmate_core.store import Store
@@ -34,15 +35,23 @@ def set_discoverable(store: Store, user_id: str, discoverable: bool) -> TastePro
     return profile
 
 
-def build_index(store: Store) -> MatchIndex:
-    return MatchIndex.build(list(store.iter_all()))
-
-
-def matches_for(store: Store, user_id: str, limit: int, index: MatchIndex | None = None) -> list[Match]:
+def matches_for(store: Store, user_id: str, limit: int, index: LiveIndex | None = None) -> list[Match]:
     """The user's best ``limit`` matches among discoverable users. Raises ``UnknownUserError``."""
-    get_profile(store, user_id)
-    return (index or build_index(store)).top_k(user_id, limit)
+    me = get_profile(store, user_id)
+    return (index or LiveIndex(store)).matcher().top_k(me, limit)
 
 
-def all_matches(store: Store, limit: int) -> Iterator[tuple[str, list[Match]]]:
-    return build_index(store).top_k_all(limit)
+def exact_matches_for(store: Store, user_id: str, limit: int, index: LiveIndex | None = None) -> list[Match]:
+    """``matches_for`` by scoring every discoverable user exactly: the index's reference."""
+    me = get_profile(store, user_id)
+    matcher = (index or LiveIndex(store)).matcher()
+    return exact_top_k(store, matcher.snapshot, me, limit, matcher.blend)
+
+
+def all_matches(
+    store: Store, limit: int, index: LiveIndex | None = None
+) -> Iterator[tuple[str, list[Match]]]:
+    """Every user's best ``limit`` matches, in user id order."""
+    matcher = (index or LiveIndex(store)).matcher()
+    for profile in store.iter_all():
+        yield profile.user_id, matcher.top_k(profile, limit)

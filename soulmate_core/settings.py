@@ -36,6 +36,11 @@ class Settings(BaseSettings):
         validation_alias="SOULMATE_STORE",
         description="store URL: sqlite:///RELATIVE, sqlite:////ABSOLUTE or dynamodb://TABLE",
     )
+    index_path: str | None = Field(
+        None,
+        validation_alias="SOULMATE_INDEX",
+        description="file of the match snapshot (soulmate build-index); unset: beside the SQLite store",
+    )
     max_export_mb: int = Field(
         DEFAULT_MAX_EXPORT_MB,
         ge=1,

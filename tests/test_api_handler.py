@@ -451,14 +451,19 @@ class CountingStore:
         return self.inner.iter_all()
 
 
-def test_the_match_index_is_rebuilt_only_when_the_store_changes(spotify: FakeSpotify, store: Store) -> None:
+def test_writes_never_rebuild_the_match_index_and_the_next_query_sees_them(
+    spotify: FakeSpotify, store: Store
+) -> None:
     counting = CountingStore(store)
     api = Api(Settings(spotify_api_base=spotify.api_base), counting)  # type: ignore[arg-type]
     api("POST", "/taste-profile", token="tok-ana", body={"discoverable": True})
     api("POST", "/taste-profile", token="tok-bo", body={"discoverable": True})
     for _ in range(3):
         assert api("GET", "/matches/acc-ana", token="tok-ana")[0] == 200
-    assert counting.full_reads == 1
+    assert counting.full_reads == 1  # the container's index, built once
     api("DELETE", "/taste-profile/acc-bo", token="tok-bo")
     assert api("GET", "/matches/acc-ana", token="tok-ana")[2]["matches"] == []
-    assert counting.full_reads == 2
+    api("POST", "/taste-profile", token="tok-bo", body={"discoverable": True})
+    found = api("GET", "/matches/acc-ana", token="tok-ana")[2]["matches"]
+    assert [m["user_id"] for m in found] == ["acc-bo"]
+    assert counting.full_reads == 1

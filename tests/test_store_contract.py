@@ -270,3 +270,34 @@ def test_a_corrupt_item_is_skipped_with_a_warning_and_breaks_no_one_elses_matche
     with pytest.raises(CorruptItemError, match="mallory") as caught:
         store.get("mallory")
     assert caught.value.user_id == "mallory"
+
+
+def test_get_many_reads_the_ones_that_exist_and_skips_a_corrupt_one(store_url: str, store: Store) -> None:
+    store.put_many([sample_profile(u) for u in ("ana", "bo", "cy")])
+    _plant_corrupt(store_url, "mallory")
+    found = store.get_many(["cy", "nobody", "ana", "mallory", "ana"])
+    assert found == {"ana": store.get("ana"), "cy": store.get("cy")}
+    assert store.skipped == ["mallory"]
+    many = [sample_profile(f"u{i:03}", artists=2) for i in range(150)]  # more than one batch
+    store.put_many(many)
+    assert set(store.get_many([p.user_id for p in many])) == {p.user_id for p in many}
+
+
+def test_changes_since_a_version_are_exactly_the_writes_after_it_or_unknown(store: Store) -> None:
+    store.put_many([sample_profile(u) for u in ("ana", "bo", "cy")])
+    before = store.version()
+    unchanged = store.changes_since(before)
+    assert unchanged is None or (unchanged.saved, unchanged.deleted) == ([], [])
+    store.put(sample_profile("dee"))
+    store.put(sample_profile("ana", updated_at=T2))
+    store.delete("bo")
+    changes = store.changes_since(before)
+    if changes is None:  # the adapter keeps no change log (DynamoDB): readers confirm candidates
+        return
+    assert sorted(p.user_id for p in changes.saved) == ["ana", "dee"]
+    assert changes.deleted == ["bo"]
+    assert changes.version == store.version()
+    assert {p.user_id: p for p in changes.saved}["ana"] == store.get("ana")
+    nothing = store.changes_since(changes.version)
+    assert nothing is not None and (nothing.saved, nothing.deleted) == ([], [])
+

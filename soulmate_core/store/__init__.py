@@ -3,6 +3,6 @@ library only); ``soulmate_adapters.open_store(url)`` is how the edges get any ad
 
 from __future__ import annotations
 
-from soulmate_core.store.base import Store
+from soulmate_core.store.base import Changes, Store
 
-__all__ = ["Store"]
+__all__ = ["Changes", "Store"]

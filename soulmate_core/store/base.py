@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from soulmate_core.errors import CorruptItemError
 from soulmate_core.profile import TasteProfile
 
 log = logging.getLogger("soulmate.store")
+
+
+@dataclass(frozen=True)
+class Changes:
+    saved: list[TasteProfile]
+    deleted: list[str]
+    version: str
+    """The store's version these changes bring a reader up to."""
 
 
 class Store(Protocol):
@@ -28,6 +37,16 @@ class Store(Protocol):
 
     def get(self, user_id: str) -> TasteProfile | None:
         """The user's profile, or None; ``CorruptItemError`` when their stored item is not valid."""
+        ...
+
+    def get_many(self, user_ids: Sequence[str]) -> dict[str, TasteProfile]:
+        """The profiles of those of ``user_ids`` that exist, by user id, read consistently; a
+        corrupt item is left out as in ``iter_all``."""
+        ...
+
+    def changes_since(self, version: str) -> Changes | None:
+        """What was written after ``version`` (a ``version()`` of this store), or None when the
+        adapter cannot tell cheaply; then only a rebuild catches up with other processes."""
         ...
 
     def iter_all(self) -> Iterator[TasteProfile]:

@@ -7,14 +7,14 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
 from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError
 from soulmate_core.profile import TasteProfile
 from soulmate_core.schema import from_item, to_item
-from soulmate_core.store.base import valid_profiles
+from soulmate_core.store.base import Changes, valid_profiles
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS profiles (
@@ -24,7 +24,12 @@ _SCHEMA = (
     )""",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 0)",
+    # The version at which each user was last written or deleted: what ``changes_since`` reads.
+    "CREATE TABLE IF NOT EXISTS writes (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS writes_by_version ON writes (version)",
 )
+_PAGE = 2000  # rows per read while streaming every profile
+_IN_LIMIT = 500  # ids per ``IN (...)`` lookup
 _BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _OPEN_SECONDS = 30.0
 
@@ -64,24 +69,59 @@ class SQLiteStore:
             for row in rows:
                 if self._conn.execute(_UPSERT, row).rowcount == 0:
                     raise StaleWriteError(row[0])
-            self._bump()
+            version = self._bump()
+            self._conn.executemany(_LOG, [(row[0], version) for row in rows])
         return len(rows)
 
     def delete(self, user_id: str) -> bool:
         with self._lock, self._transaction():
             gone = self._conn.execute("DELETE FROM profiles WHERE user_id = ?", (user_id,)).rowcount > 0
             if gone:
-                self._bump()
+                self._conn.execute(_LOG, (user_id, self._bump()))
         return gone
 
-    def iter_all(self) -> Iterator[TasteProfile]:
-        with self._lock:
+    def get_many(self, user_ids: Sequence[str]) -> dict[str, TasteProfile]:
+        found: dict[str, TasteProfile] = {}
+        wanted = list(dict.fromkeys(user_ids))
+        for start in range(0, len(wanted), _IN_LIMIT):
+            chunk = wanted[start : start + _IN_LIMIT]
+            marks = ",".join("?" * len(chunk))
+            with self._lock:
+                rows = self._conn.execute(
+                    f"SELECT user_id, profile, updated_at FROM profiles WHERE user_id IN ({marks})", chunk
+                ).fetchall()
+            found.update((p.user_id, p) for p in _valid(rows, self.skipped))
+        return found
+
+    def changes_since(self, version: str) -> Changes | None:
+        since = _number(version)
+        if since is None:
+            return None
+        with self._lock, self._transaction():
+            (now,) = self._conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             rows = self._conn.execute(
-                "SELECT user_id, profile, updated_at FROM profiles ORDER BY user_id"
+                "SELECT w.user_id, p.profile, p.updated_at FROM writes w"
+                " LEFT JOIN profiles p ON p.user_id = w.user_id WHERE w.version > ?",
+                (since,),
             ).fetchall()
-        yield from valid_profiles(
-            ((user_id, partial(_decode, user_id, body, at)) for user_id, body, at in rows), self.skipped
-        )
+        deleted = [user_id for user_id, body, _ in rows if body is None]
+        saved = list(_valid([row for row in rows if row[1] is not None], self.skipped))
+        return Changes(saved, deleted, f"sqlite:{now}")
+
+    def iter_all(self) -> Iterator[TasteProfile]:
+        """Every profile in user id order, read a page at a time so memory stays flat."""
+        after = ""
+        while True:
+            with self._lock:
+                rows = self._conn.execute(
+                    "SELECT user_id, profile, updated_at FROM profiles WHERE user_id > ?"
+                    " ORDER BY user_id LIMIT ?",
+                    (after, _PAGE),
+                ).fetchall()
+            if not rows:
+                return
+            after = rows[-1][0]
+            yield from _valid(rows, self.skipped)
 
     def version(self) -> str:
         with self._lock:
@@ -92,8 +132,11 @@ class SQLiteStore:
         with self._lock:
             self._conn.close()
 
-    def _bump(self) -> None:
-        self._conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
+    def _bump(self) -> int:
+        (version,) = self._conn.execute(
+            "UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value"
+        ).fetchone()
+        return int(version)
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._conn)
@@ -133,6 +176,20 @@ def _connect(path: Path) -> sqlite3.Connection:
             if exc.sqlite_errorcode not in _BUSY or time.monotonic() > deadline:
                 raise
             time.sleep(random.uniform(0.01, 0.1))
+
+
+_LOG = "INSERT OR REPLACE INTO writes (user_id, version) VALUES (?, ?)"
+
+
+def _number(version: str) -> int | None:
+    prefix, _, value = version.partition(":")
+    return int(value) if prefix == "sqlite" and value.isdigit() else None
+
+
+def _valid(rows: Iterable[tuple[str, str, str]], skipped: list[str]) -> Iterator[TasteProfile]:
+    return valid_profiles(
+        ((user_id, partial(_decode, user_id, body, at)) for user_id, body, at in rows), skipped
+    )
 
 
 def _encode(profile: TasteProfile) -> tuple[str, str, str]:

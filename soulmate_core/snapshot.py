@@ -1,0 +1,300 @@
+"""The match snapshot: the model and every discoverable listener as compact scoring rows.
+
+Built by a batch step (``soulmate build-index``), never while a person waits, and saved as one
+versioned file. Rows hold what the blended score needs: unit rarity-weighted artist and genre rows
+(sparse) and a float16 unit latent vector. They are grouped by taste cluster (spherical k-means on
+the latent vectors), so a query scores only the clusters nearest to it (``candidates``).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import NDArray
+
+from soulmate_core.errors import CorruptItemError
+from soulmate_core.population import Population, Taste, unit_rows
+from soulmate_core.profile import TasteProfile, utc_now_iso
+from soulmate_core.scoring import Blend
+from soulmate_core.sparse import SparseRows
+from soulmate_core.taste_rows import TasteRows
+
+FORMAT = 1
+"""Bumped whenever the file layout changes; an older file is rebuilt, never misread."""
+MIN_CLUSTERED = 2000
+"""Below this many listeners a query scans everyone: exact, and still fast."""
+PROBE = 24
+"""Clusters scanned per query, nearest first."""
+_KMEANS_SAMPLE = 50_000
+_KMEANS_ROUNDS = 8
+_ASSIGN_CHUNK = 8192
+
+
+@dataclass(frozen=True)
+class Query:
+    """One listener's taste laid over the model's columns."""
+
+    artists: NDArray[np.float32]
+    genres: NDArray[np.float32]
+    latent: NDArray[np.float32] | None
+
+    @classmethod
+    def of(cls, taste: Taste, population: Population) -> Query:
+        return cls(
+            _dense(taste.artists, population.artist_columns),
+            _dense(taste.genres, population.genre_columns),
+            None if taste.latent is None else taste.latent.astype(np.float32),
+        )
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Listeners as the scorer reads them, row ``i`` being ``user_ids[i]``."""
+
+    user_ids: tuple[str, ...]
+    artists: SparseRows
+    genres: SparseRows
+    latent: NDArray[np.float16]
+
+    def __len__(self) -> int:
+        return len(self.user_ids)
+
+    @cached_property
+    def has_latent(self) -> NDArray[np.bool_]:
+        return np.asarray(self.latent.any(axis=1))
+
+    @cached_property
+    def has_genres(self) -> NDArray[np.bool_]:
+        return np.diff(self.genres.indptr) > 0
+
+    @classmethod
+    def of_tastes(cls, tastes: Mapping[str, Taste], population: Population) -> Rows:
+        """Rows for tastes folded in one by one (the delta since a snapshot)."""
+        artists = [_unit_known(t.artists, population.artist_columns) for t in tastes.values()]
+        genres = [_unit_known(t.genres, population.genre_columns) for t in tastes.values()]
+        latent = np.zeros((len(tastes), population.dims), dtype=np.float16)
+        for i, taste in enumerate(tastes.values()):
+            if taste.latent is not None:
+                latent[i] = taste.latent
+        return cls(
+            tuple(tastes),
+            SparseRows.from_columns(artists, len(population.artist_columns)),
+            SparseRows.from_columns(genres, len(population.genre_columns)),
+            latent,
+        )
+
+    def scores(self, query: Query, rows: NDArray[np.intp], blend: Blend) -> NDArray[np.float32]:
+        """The blended score of ``query`` against each of ``rows``, as ``scoring.explain`` has it."""
+        artists = self.artists.take(rows)
+        artist = np.clip(artists.row_sums(artists.data * query.artists[artists.indices]), 0.0, 1.0)
+        weight_a = np.full(len(rows), blend.artists)
+        weighted = weight_a * artist
+        total = weight_a.copy()
+        if query.genres.any() and blend.genres:
+            genres = self.genres.take(rows)
+            genre = genres.row_sums(genres.data * query.genres[genres.indices])
+            weight_g = np.where(self.has_genres[rows], blend.genres, 0.0)
+            weighted += weight_g * genre
+            total += weight_g
+        if query.latent is not None and blend.latent:
+            latent = np.clip(self.latent[rows].astype(np.float32) @ query.latent, 0.0, 1.0)
+            weight_l = np.where(self.has_latent[rows], blend.latent, 0.0)
+            weighted += weight_l * latent
+            total += weight_l
+        fallback = total <= 0
+        out = np.where(fallback, artist, weighted / np.where(fallback, 1.0, total))
+        return np.clip(out, 0.0, 1.0).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    population: Population
+    rows: Rows
+    """Ordered by cluster: cluster ``c`` holds rows ``offsets[c]:offsets[c + 1]``."""
+    offsets: NDArray[np.int64]
+    centroids: NDArray[np.float32]
+    store_version: str
+    built_at: str
+
+    @classmethod
+    def build(
+        cls,
+        profiles: Iterable[TasteProfile],
+        store_version: str,
+        *,
+        seed: int = 0,
+        progress: Callable[[int], None] | None = None,
+    ) -> Snapshot:
+        """Fit the model on the discoverable ``profiles`` and lay them out as rows."""
+        collected = TasteRows.collect((p for p in profiles if p.discoverable), progress)
+        population = Population.fit_rows(collected, seed=seed)
+        artists, genres = population.weighted_rows(collected)
+        latent = unit_rows(population.taste_matrix(collected).matmul(population.factors))
+        clusters, centroids = taste_clusters(latent, seed)
+        order = np.argsort(clusters, kind="stable")
+        counts = np.bincount(clusters, minlength=len(centroids))
+        rows = Rows(
+            tuple(collected.user_ids[i] for i in order),
+            artists.unit().take(order),
+            genres.unit().take(order),
+            latent[order].astype(np.float16),
+        )
+        offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        return cls(population, rows, offsets, centroids, store_version, utc_now_iso())
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        return {user_id: i for i, user_id in enumerate(self.rows.user_ids)}
+
+    def candidates(self, query: Query, probe: int = PROBE) -> NDArray[np.intp]:
+        """Rows of the ``probe`` clusters nearest to ``query``; everyone without a latent vector."""
+        if query.latent is None or len(self.centroids) <= probe:
+            return np.arange(len(self), dtype=np.intp)
+        nearest = np.argsort(-(self.centroids @ query.latent), kind="stable")[:probe]
+        ranges = [np.arange(self.offsets[c], self.offsets[c + 1]) for c in np.sort(nearest)]
+        return np.concatenate(ranges).astype(np.intp)
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez(buffer, allow_pickle=False, **_arrays(self))
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Snapshot:
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+                return _from_arrays({key: arrays[key] for key in arrays.files})
+        except (OSError, ValueError, KeyError) as exc:
+            raise CorruptItemError("match snapshot", f"cannot be read ({exc})") from None
+
+
+def taste_clusters(latent: NDArray[np.float64], seed: int) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
+    """Spherical k-means on unit rows, about 2·sqrt(n) clusters fitted on a sample; (cluster per
+    row, unit centroids). One cluster below ``MIN_CLUSTERED`` rows or without a latent space."""
+    n = len(latent)
+    if n < MIN_CLUSTERED or latent.shape[1] == 0:
+        return np.zeros(n, dtype=np.intp), np.zeros((1, latent.shape[1]), dtype=np.float32)
+    random = np.random.default_rng(seed)
+    points = latent[random.choice(n, min(n, _KMEANS_SAMPLE), replace=False)].astype(np.float32)
+    count = round(2 * float(np.sqrt(n)))
+    centroids = points[random.choice(len(points), count, replace=False)]
+    for _ in range(_KMEANS_ROUNDS):
+        nearest = _assign(points, centroids)
+        sums = np.zeros_like(centroids)
+        np.add.at(sums, nearest, points)
+        moved = unit_rows(sums.astype(np.float64)).astype(np.float32)
+        centroids = np.where(sums.any(axis=1, keepdims=True), moved, centroids)
+    return _assign(latent.astype(np.float32), centroids), centroids
+
+
+def _assign(points: NDArray[np.float32], centroids: NDArray[np.float32]) -> NDArray[np.intp]:
+    return np.concatenate(
+        [
+            np.argmax(points[start : start + _ASSIGN_CHUNK] @ centroids.T, axis=1)
+            for start in range(0, len(points), _ASSIGN_CHUNK)
+        ]
+        or [np.zeros(0, dtype=np.intp)]
+    ).astype(np.intp)
+
+
+def _dense(weights: Mapping[str, float], columns: Mapping[str, int]) -> NDArray[np.float32]:
+    vector = np.zeros(len(columns), dtype=np.float32)
+    for column, value in _unit_known(weights, columns).items():
+        vector[column] = value
+    return vector
+
+
+def _unit_known(weights: Mapping[str, float], columns: Mapping[str, int]) -> dict[int, float]:
+    """The unit vector of ``weights`` on the known columns; unknown keys count towards the
+    length, as they do in the exact cosine."""
+    norm = float(np.sqrt(sum(v * v for v in weights.values())))
+    if norm == 0:
+        return {}
+    return {columns[k]: v / norm for k, v in weights.items() if k in columns}
+
+
+def _arrays(snapshot: Snapshot) -> dict[str, NDArray[np.generic]]:
+    population, rows = snapshot.population, snapshot.rows
+    return {
+        "format": np.array(FORMAT),
+        "meta": _text_array(
+            [snapshot.store_version, snapshot.built_at, str(population.rarity), str(population.genres)]
+        ),
+        "size": np.array(population.size),
+        "artist_keys": _text_array(list(population.artist_holders)),
+        "artist_holders": np.array(list(population.artist_holders.values()), dtype=np.int64),
+        "genre_keys": _text_array(list(population.genre_holders)),
+        "genre_holders": np.array(list(population.genre_holders.values()), dtype=np.int64),
+        "factors": population.factors.astype(np.float32),
+        "user_ids": _text_array(list(rows.user_ids)),
+        **_sparse_arrays("artists", rows.artists),
+        **_sparse_arrays("genres", rows.genres),
+        "latent": rows.latent,
+        "offsets": snapshot.offsets,
+        "centroids": snapshot.centroids,
+    }
+
+
+def _from_arrays(arrays: Mapping[str, NDArray[np.generic]]) -> Snapshot:
+    if int(arrays["format"]) != FORMAT:
+        raise ValueError(f"format {int(arrays['format'])}, this version reads {FORMAT}")
+    store_version, built_at, rarity, genres = _texts(arrays["meta"])
+    artist_keys, genre_keys = _texts(arrays["artist_keys"]), _texts(arrays["genre_keys"])
+    vocabulary = {f"a:{k}": i for i, k in enumerate(artist_keys)}
+    if genres == "True":
+        vocabulary.update({f"g:{k}": len(artist_keys) + i for i, k in enumerate(genre_keys)})
+    population = Population(
+        int(arrays["size"]),
+        dict(zip(artist_keys, arrays["artist_holders"].tolist(), strict=True)),
+        dict(zip(genre_keys, arrays["genre_holders"].tolist(), strict=True)),
+        vocabulary,
+        arrays["factors"].astype(np.float64),
+        rarity == "True",
+        genres == "True",
+    )
+    rows = Rows(
+        tuple(_texts(arrays["user_ids"])),
+        _sparse_from("artists", arrays),
+        _sparse_from("genres", arrays),
+        arrays["latent"].astype(np.float16),
+    )
+    offsets = arrays["offsets"].astype(np.int64)
+    return Snapshot(
+        population, rows, offsets, arrays["centroids"].astype(np.float32), store_version, built_at
+    )
+
+
+def _sparse_arrays(name: str, rows: SparseRows) -> dict[str, NDArray[np.generic]]:
+    return {
+        f"{name}_indptr": rows.indptr,
+        f"{name}_indices": rows.indices,
+        f"{name}_data": rows.data,
+        f"{name}_width": np.array(rows.width),
+    }
+
+
+def _sparse_from(name: str, arrays: Mapping[str, NDArray[np.generic]]) -> SparseRows:
+    return SparseRows(
+        arrays[f"{name}_indptr"].astype(np.int64),
+        arrays[f"{name}_indices"].astype(np.int32),
+        arrays[f"{name}_data"].astype(np.float32),
+        int(arrays[f"{name}_width"]),
+    )
+
+
+def _text_array(texts: list[str]) -> NDArray[np.uint8]:
+    """Texts as one UTF-8 buffer, NUL-separated."""
+    if any("\0" in text for text in texts):
+        raise ValueError("a key or user id holds a NUL character")
+    return np.frombuffer("\0".join(texts).encode(), dtype=np.uint8) if texts else np.zeros(0, np.uint8)
+
+
+def _texts(array: NDArray[np.generic]) -> list[str]:
+    return array.tobytes().decode().split("\0") if array.size else []

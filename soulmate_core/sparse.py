@@ -1,0 +1,192 @@
+"""Sparse rows in numpy alone: the CSR layout, the products a truncated SVD needs, and that SVD.
+
+A listener holds about a hundred of a catalogue's hundred thousand artists, so the users x artists
+matrix is almost all zeros. ``SparseRows`` keeps only the non-zeros; its products work through them
+in chunks, so memory grows with the non-zeros and never with users x catalogue.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import NDArray
+
+Dense = NDArray[np.float64]
+
+_CHUNK_NONZEROS = 1 << 21
+"""Non-zeros gathered at once by a product: bounds its scratch memory at this x columns floats."""
+EXACT_CELLS = 40_000_000
+"""Up to this many cells (rows x columns) the SVD densifies and is exact."""
+
+
+@dataclass(frozen=True)
+class SparseRows:
+    """Rows in compressed sparse row form: row ``i`` holds ``data[indptr[i]:indptr[i+1]]`` at
+    columns ``indices[indptr[i]:indptr[i+1]]``, each column at most once per row."""
+
+    indptr: NDArray[np.int64]
+    indices: NDArray[np.int32]
+    data: NDArray[np.float32]
+    width: int
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Mapping[str, float]], vocabulary: Mapping[str, int]) -> SparseRows:
+        """Rows over ``vocabulary``; keys outside it are dropped."""
+        known = [{vocabulary[k]: v for k, v in row.items() if k in vocabulary} for row in rows]
+        return cls.from_columns(known, len(vocabulary))
+
+    @classmethod
+    def from_columns(cls, rows: Sequence[Mapping[int, float]], width: int) -> SparseRows:
+        """Rows given as column -> value."""
+        lengths = np.cumsum([0, *(len(row) for row in rows)]).astype(np.int64)
+        indices = [column for row in rows for column in row]
+        data = [value for row in rows for value in row.values()]
+        return cls(lengths, np.asarray(indices, dtype=np.int32), np.asarray(data, dtype=np.float32), width)
+
+    @classmethod
+    def empty(cls, rows: int, width: int) -> SparseRows:
+        return cls(np.zeros(rows + 1, dtype=np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32), width)
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    @cached_property
+    def row_of(self) -> NDArray[np.intp]:
+        """The row of every non-zero."""
+        return np.repeat(np.arange(len(self), dtype=np.intp), np.diff(self.indptr))
+
+    def with_data(self, data: NDArray[np.floating]) -> SparseRows:
+        return SparseRows(self.indptr, self.indices, data.astype(np.float32), self.width)
+
+    def row_sums(self, values: NDArray[np.floating] | None = None) -> Dense:
+        """Per row, the sum of ``values`` (one per non-zero; the data by default)."""
+        weights = self.data if values is None else values
+        return np.bincount(self.row_of, weights=weights, minlength=len(self)).astype(np.float64)
+
+    def unit(self) -> SparseRows:
+        """Each row scaled to length 1; empty rows stay empty."""
+        norms = np.sqrt(self.row_sums(self.data.astype(np.float64) ** 2))
+        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 1e-12)
+        return self.with_data(self.data * scale[self.row_of])
+
+    def take(self, rows: NDArray[np.intp]) -> SparseRows:
+        starts, ends = self.indptr[rows], self.indptr[rows + 1]
+        lengths = ends - starts
+        indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        picks = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
+        return SparseRows(indptr, self.indices[picks], self.data[picks], self.width)
+
+    def hstack(self, other: SparseRows) -> SparseRows:
+        """These columns, then ``other``'s after them, row by row."""
+        lengths = np.diff(self.indptr) + np.diff(other.indptr)
+        indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        rows = np.concatenate((self.row_of, other.row_of))
+        order = np.argsort(rows, kind="stable")
+        indices = np.concatenate((self.indices, other.indices + self.width))[order]
+        data = np.concatenate((self.data, other.data))[order]
+        return SparseRows(indptr, indices.astype(np.int32), data, self.width + other.width)
+
+    def matmul(self, dense: Dense) -> Dense:
+        """``self @ dense``, gathering at most ``_CHUNK_NONZEROS`` rows of ``dense`` at once."""
+        out = np.zeros((len(self), dense.shape[1]))
+        for start, end in _chunks(self.indptr):
+            lo, hi = self.indptr[start], self.indptr[end]
+            gathered = dense[self.indices[lo:hi]] * self.data[lo:hi, None]
+            if hi > lo:
+                _sum_rows(out[start:end], self.row_of[lo:hi] - start, gathered)
+        return out
+
+    def rmatmul(self, dense: Dense) -> Dense:
+        """``self.T @ dense``: through the column-sorted order of the non-zeros."""
+        return self.transpose().matmul(dense)
+
+    def transpose(self) -> SparseRows:
+        order = np.argsort(self.indices, kind="stable")
+        counts = np.bincount(self.indices, minlength=self.width)
+        indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        rows = self.row_of[order].astype(np.int32)
+        return SparseRows(indptr, rows, self.data[order], len(self))
+
+    def dense(self) -> Dense:
+        out = np.zeros((len(self), self.width))
+        out[self.row_of, self.indices] = self.data
+        return out
+
+
+def _sum_rows(out: Dense, rows: NDArray[np.intp], values: Dense) -> None:
+    """``out[rows[i]] += values[i]`` for sorted ``rows``, by segment sums."""
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    out[rows[starts]] += np.add.reduceat(values, starts, axis=0)
+
+
+def _chunks(indptr: NDArray[np.int64]) -> list[tuple[int, int]]:
+    """Consecutive row ranges holding about ``_CHUNK_NONZEROS`` non-zeros each (at least one row)."""
+    bounds = [0]
+    n = len(indptr) - 1
+    while bounds[-1] < n:
+        start = bounds[-1]
+        end = int(np.searchsorted(indptr, indptr[start] + _CHUNK_NONZEROS, side="right")) - 1
+        bounds.append(min(n, max(end, start + 1)))
+    return list(itertools.pairwise(bounds))
+
+
+def truncated_svd(
+    rows: SparseRows,
+    dims: int,
+    *,
+    seed: int = 0,
+    power_iterations: int = 4,
+    exact_cells: int = EXACT_CELLS,
+) -> tuple[Dense, Dense]:
+    """The top ``dims`` singular values and right singular vectors (as rows) of ``rows``.
+
+    Exact for a matrix of up to ``exact_cells`` cells; above that a randomized SVD (range finder
+    with power iterations, then an exact SVD of the small projected matrix). Numerically-zero
+    directions are dropped.
+    """
+    n, m = len(rows), rows.width
+    if n == 0 or m == 0 or dims <= 0:
+        return np.zeros(0), np.zeros((0, m))
+    if n * m <= exact_cells:
+        return exact_svd(rows.dense(), dims)
+    sketch = min(dims + max(10, dims // 4), n, m)
+    random = np.random.default_rng(seed)
+    basis = _orthonormal(rows.matmul(random.standard_normal((m, sketch))))
+    transposed = rows.transpose()
+    for _ in range(power_iterations):
+        basis = _orthonormal(rows.matmul(_orthonormal(transposed.matmul(basis))))
+    projected = transposed.matmul(basis).T  # sketch x m: basis.T @ rows
+    _, singular, right = np.linalg.svd(projected, full_matrices=False)
+    return _keep(singular[:dims], right[:dims])
+
+
+def exact_svd(matrix: Dense, dims: int) -> tuple[Dense, Dense]:
+    """The exact top ``dims`` of a dense matrix, from the eigendecomposition of its smaller Gram matrix."""
+    n, m = matrix.shape
+    gram = matrix @ matrix.T if n <= m else matrix.T @ matrix
+    values, vectors = np.linalg.eigh(gram)
+    order = np.argsort(-values, kind="stable")[:dims]
+    values, vectors = np.clip(values[order], 0.0, None), vectors[:, order]
+    singular = np.sqrt(values)
+    if n <= m:
+        safe = np.where(singular > 0, singular, 1.0)
+        right: Dense = (vectors.T @ matrix) / safe[:, None]
+    else:
+        right = vectors.T
+    return _keep(singular, right)
+
+
+def _keep(singular: Dense, right: Dense) -> tuple[Dense, Dense]:
+    if not singular.size:
+        return singular, right
+    keep = singular > max(float(singular[0]), 0.0) * 1e-5
+    return singular[keep], right[keep]
+
+
+def _orthonormal(matrix: Dense) -> Dense:
+    q, _ = np.linalg.qr(matrix)
+    return q

@@ -1,0 +1,71 @@
+"""Many profiles as sparse rows: the input of the model fit and of the match snapshot.
+
+One pass over the profiles, holding only compact arrays (a few bytes a non-zero), so a million
+profiles can stream out of a store without all being in memory at once.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from soulmate_core.profile import TasteProfile
+from soulmate_core.sparse import SparseRows
+
+
+@dataclass(frozen=True)
+class TasteRows:
+    """Artist and genre shares (each row sums to 1, or is empty) of many profiles."""
+
+    user_ids: tuple[str, ...]
+    artist_keys: tuple[str, ...]
+    genre_keys: tuple[str, ...]
+    artists: SparseRows
+    genres: SparseRows
+
+    def __len__(self) -> int:
+        return len(self.user_ids)
+
+    @classmethod
+    def collect(
+        cls, profiles: Iterable[TasteProfile], progress: Callable[[int], None] | None = None
+    ) -> TasteRows:
+        """Read ``profiles`` once; ``progress`` hears the count read so far, every 1,000."""
+        user_ids: list[str] = []
+        artists, genres = _Builder(), _Builder()
+        for profile in profiles:
+            user_ids.append(profile.user_id)
+            artists.add(profile.artist_weights())
+            genres.add(profile.genre_weights)
+            if progress and len(user_ids) % 1000 == 0:
+                progress(len(user_ids))
+        return cls(tuple(user_ids), artists.keys(), genres.keys(), artists.rows(), genres.rows())
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.vocabulary: dict[str, int] = {}
+        self.indptr = array("q", [0])
+        self.indices = array("i")
+        self.data = array("f")
+
+    def add(self, weights: Mapping[str, float]) -> None:
+        vocabulary = self.vocabulary
+        for key, value in weights.items():
+            self.indices.append(vocabulary.setdefault(key, len(vocabulary)))
+            self.data.append(value)
+        self.indptr.append(len(self.indices))
+
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self.vocabulary)
+
+    def rows(self) -> SparseRows:
+        return SparseRows(
+            np.frombuffer(self.indptr, dtype=np.int64).copy(),
+            np.frombuffer(self.indices, dtype=np.int32).copy(),
+            np.frombuffer(self.data, dtype=np.float32).copy(),
+            len(self.vocabulary),
+        )

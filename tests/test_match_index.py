@@ -1,0 +1,162 @@
+"""The match index: a snapshot built by a batch step, kept current by writes, never refitted on a query.
+
+Every expectation is the exhaustive exact ranking (``exact_top_k``) with the same model, or a
+property of it; nothing is copied from a run.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from soulmate_adapters import open_store
+from soulmate_core.demo import demo_population
+from soulmate_core.live import LiveIndex
+from soulmate_core.matcher import Matcher, exact_top_k
+from soulmate_core.profile import ArtistEntry, RangeTaste, TasteProfile, make_profile
+from soulmate_core.scoring import Match
+from soulmate_core.snapshot import MIN_CLUSTERED, Snapshot
+from soulmate_core.store import Store
+from soulmate_core.store.snapshots import SnapshotFile
+
+K = 10
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = open_store(f"sqlite:///{tmp_path / 'soulmate.db'}")
+    store.put_many(demo_population(240))
+    return store
+
+
+def ranking(found: list[Match]) -> list[tuple[str, float]]:
+    return [(m.other_id, round(m.score, 9)) for m in found]
+
+
+def newcomer(user_id: str, artists: list[str], *, discoverable: bool = True) -> TasteProfile:
+    entries = tuple(ArtistEntry(name, 1 / len(artists), ("folk",)) for name in artists)
+    return make_profile(
+        user_id=user_id,
+        display_name=user_id,
+        source="listens",
+        ranges={"all_time": RangeTaste(artists=entries)},
+        discoverable=discoverable,
+    )
+
+
+def test_below_the_cluster_threshold_the_index_is_the_exact_ranking(store: Store) -> None:
+    snapshot = Snapshot.build(store.iter_all(), store.version())
+    matcher = Matcher(store, snapshot)
+    assert len(snapshot) < MIN_CLUSTERED and len(snapshot.centroids) == 1
+    for me in list(store.iter_all())[::8]:  # hidden ones among them
+        assert ranking(matcher.top_k(me, K)) == ranking(exact_top_k(store, snapshot, me, K))
+
+
+@pytest.mark.slow
+def test_clustered_index_recalls_the_exact_top_10(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'big.db'}")
+    store.put_many(demo_population(MIN_CLUSTERED + 600))
+    snapshot = Snapshot.build(store.iter_all(), store.version())
+    assert len(snapshot.centroids) > 24, "enough clusters that a query scans only some"
+    matcher = Matcher(store, snapshot)
+    people = list(store.iter_all())[::97]
+    hits = sum(
+        len(
+            {m.other_id for m in matcher.top_k(me, K)}
+            & {m.other_id for m in exact_top_k(store, snapshot, me, K)}
+        )
+        for me in people
+    )
+    assert hits / (K * len(people)) >= 0.99
+
+
+def test_a_hidden_profile_shapes_nobody_elses_matches(store: Store) -> None:
+    before = Snapshot.build(store.iter_all(), store.version())
+    store.put(newcomer("hidden", ["Nick Drake", "An Artist Only I Know"], discoverable=False))
+    after = Snapshot.build(store.iter_all(), store.version())
+    assert after.population.size == before.population.size
+    for me in list(store.iter_all())[::8]:
+        if me.user_id != "hidden":
+            assert ranking(Matcher(store, after).top_k(me, K)) == ranking(Matcher(store, before).top_k(me, K))
+
+
+def test_a_snapshot_survives_its_file(store: Store, tmp_path: Path) -> None:
+    snapshot = Snapshot.build(store.iter_all(), store.version())
+    file = SnapshotFile(tmp_path / "index.npz")
+    file.save(snapshot.to_bytes())
+    loaded = Snapshot.from_bytes(file.load() or b"")
+    assert loaded.rows.user_ids == snapshot.rows.user_ids and loaded.store_version == snapshot.store_version
+    np.testing.assert_array_equal(loaded.population.factors, snapshot.population.factors)
+    me = next(iter(store.iter_all()))
+    assert ranking(Matcher(store, loaded).top_k(me, K)) == ranking(Matcher(store, snapshot).top_k(me, K))
+
+
+def test_a_damaged_snapshot_file_is_rebuilt_not_misread(store: Store, tmp_path: Path) -> None:
+    file = SnapshotFile(tmp_path / "index.npz")
+    file.save(b"not a snapshot")
+    index = LiveIndex(store, file)
+    me = next(iter(store.iter_all()))
+    assert ranking(index.matcher().top_k(me, K)) == ranking(
+        exact_top_k(store, index.matcher().snapshot, me, K)
+    )
+    assert Snapshot.from_bytes(file.load() or b"").store_version == store.version()
+
+
+@pytest.mark.parametrize("same_process", [True, False], ids=["this process", "another process"])
+def test_writes_hold_on_the_very_next_query_without_a_rebuild(
+    store: Store, tmp_path: Path, same_process: bool
+) -> None:
+    index = LiveIndex(store, SnapshotFile(tmp_path / "index.npz"), compact_in_background=False)
+    writer = store if same_process else open_store(f"sqlite:///{tmp_path / 'soulmate.db'}")
+    snapshot = index.matcher().snapshot
+    fan = next(p for p in store.iter_all() if p.discoverable)
+    best = index.matcher().top_k(fan, K)
+    first, second = best[0].other_id, best[1].other_id
+
+    writer.delete(first)
+    hidden = writer.get(second)
+    assert hidden is not None
+    writer.put(hidden.with_changes(discoverable=False, updated_at="2030-01-01T00:00:00.000000Z"))
+    twin = newcomer("twin", [a.name for a in fan.top_artists(limit=50)])
+    writer.put(twin)
+
+    found = index.matcher().top_k(fan, K)
+    ids = [m.other_id for m in found]
+    assert first not in ids and second not in ids
+    assert ids[0] == "twin"
+    assert ranking(found) == ranking(exact_top_k(store, snapshot, fan, K))
+    assert index.matcher().snapshot is snapshot, "no rebuild"
+
+
+def test_a_changed_profile_is_scored_as_it_is_now(store: Store, tmp_path: Path) -> None:
+    index = LiveIndex(store, None, compact_in_background=False)
+    fan = next(p for p in store.iter_all() if p.discoverable)
+    stranger = [p for p in store.iter_all() if p.discoverable and p.user_id != fan.user_id][-1]
+    store.put(
+        stranger.with_changes(
+            ranges=fan.ranges, genre_weights=fan.genre_weights, updated_at="2030-01-01T00:00:00.000000Z"
+        )
+    )
+    found = index.matcher().top_k(fan, K)
+    assert found[0].other_id == stranger.user_id
+    assert found[0].score == pytest.approx(1.0, abs=1e-6)
+
+
+def test_a_newer_snapshot_saved_elsewhere_is_picked_up_without_a_rebuild_here(
+    store: Store, tmp_path: Path
+) -> None:
+    file = tmp_path / "index.npz"
+    serving = LiveIndex(store, SnapshotFile(file), compact_in_background=False, reload_seconds=0.0)
+    old = serving.matcher().snapshot
+    batch = LiveIndex(open_store(f"sqlite:///{tmp_path / 'soulmate.db'}"), SnapshotFile(file))
+    new = batch.rebuild()  # the scheduled build-index, in another process
+
+    deadline = time.monotonic() + 10
+    while serving.matcher().snapshot.built_at != new.built_at:
+        assert time.monotonic() < deadline, "the newer snapshot was never loaded"
+        time.sleep(0.05)
+    assert serving.matcher().snapshot is not old
+    assert len(new) == len(old)
