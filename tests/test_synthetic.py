@@ -1,15 +1,20 @@
-"""The synthetic population: reproducible, shaped as promised, and clustered for real."""
+"""The synthetic population: reproducible, shaped as promised, clustered for real, and stored by
+``soulmate seed-synthetic`` through the normal bulk path."""
 
 from __future__ import annotations
 
+import gc
 import math
 import random
+import re
 from collections import defaultdict
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from soulmate_adapters import open_store
 from soulmate_core.profile import SPOTIFY_RANGES, TasteProfile, artist_key, derive_genre_weights
 from soulmate_core.schema import from_item, to_item
 from soulmate_core.synthetic import (
@@ -29,6 +34,7 @@ from soulmate_core.synthetic_catalogue import (
     catalogue,
 )
 from soulmate_core.weights import rank_weights
+from tests.cli_runner import run
 
 SEED = 7
 POPULATION = BLOCK + 300  # two blocks, the second partly used
@@ -168,3 +174,53 @@ def test_listeners_of_one_cluster_share_more_artists_than_strangers(
 
     (alike, alike_error), (apart, apart_error) = shared(same), shared(strangers)
     assert alike - apart > 5 * math.hypot(alike_error, apart_error)
+
+
+# --- the command -----------------------------------------------------------------------------------
+
+
+def stored(url: str) -> list[TasteProfile]:
+    store = open_store(url)
+    try:
+        return list(store.iter_all())
+    finally:
+        store.close()
+
+
+def test_seed_synthetic_writes_exactly_n_profiles_into_the_configured_sqlite_store(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "sqlite:///" + str(tmp_path / "synthetic.db")
+    monkeypatch.setenv("SOULMATE_STORE", url)
+    code, out, err = run(capsys, "seed-synthetic", "--users", "25", "--seed", str(SEED), "--chunk", "7")
+    assert code == 0, err
+    assert "25" in out
+    assert gc.isenabled()
+    assert stored(url) == list(synthetic_profiles(25, SEED))
+
+    code, _, err = run(capsys, "seed-synthetic", "--users", "30", "--seed", str(SEED))
+    assert code == 0, err
+    assert [p.user_id for p in stored(url)] == [synthetic_user_id(i) for i in range(30)]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--users", "0"],
+        ["--users", "-3"],
+        ["--users", "many"],
+        ["--users", "10000000"],
+        [],
+        ["--users", "5", "--seed", "-1"],
+        ["--users", "5", "--chunk", "0"],
+    ],
+)
+def test_seed_synthetic_refuses_bad_input_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, arguments: list[str]
+) -> None:
+    target = tmp_path / "untouched.db"
+    code, out, err = run(capsys, "--store", "sqlite:///" + str(target), "seed-synthetic", *arguments)
+    assert code == 2
+    assert out == ""
+    assert re.search(r"error: (argument --(users|seed|chunk)|the following arguments are required)", err)
+    assert not target.exists()
