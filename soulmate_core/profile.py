@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
-Source = Literal["spotify", "spotify-export", "listens", "demo"]
+Source = Literal["spotify", "spotify-export", "listens", "demo", "synthetic"]
 RangeName = Literal["short_term", "medium_term", "long_term", "all_time"]
 
 SOURCES: tuple[Source, ...] = get_args(Source)
