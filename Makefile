@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 
 .DEFAULT_GOAL := test
-.PHONY: run test test-fast lint typecheck pytest app-deps dev-deps clean bench openapi lambda-bundle lock
+.PHONY: run test test-fast lint typecheck pytest app-deps dev-deps clean bench bench-quick openapi lambda-bundle lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,9 +52,14 @@ lock: dev-deps
 	$(BIN)/uv lock
 	$(BIN)/python tools/requirements.py
 
-# make bench - the import + matches --all sequence on ../shared/data/lastfm-hetrec-dev, timed by stage
-bench: app-deps
+# make bench - the dev-data CLI sequence by stage, then the match index at 10^4, 10^5 and 10^6 users
+bench: dev-deps
 	$(BIN)/python benchmarks/dev_data.py
+	$(BIN)/python -m benchmarks.bench_matching --sizes 10000 100000 1000000
+
+# make bench-quick - the match index at 10^4 and 10^5 users (synthetic stores kept in $TMPDIR)
+bench-quick: dev-deps
+	$(BIN)/python -m benchmarks.bench_matching --sizes 10000 100000
 
 # make openapi - regenerate the checked-in openapi.yaml from the API's resolver
 openapi: dev-deps

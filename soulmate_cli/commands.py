@@ -17,6 +17,7 @@ from typing import NoReturn, TextIO
 
 from soulmate_adapters import open_store
 from soulmate_adapters.stores import open_index
+from soulmate_cli.every_match import every_users_matches
 from soulmate_cli.progress import ProgressBar
 from soulmate_core import service
 from soulmate_core.demo import DEFAULT_USERS, demo_population
@@ -250,8 +251,8 @@ def _profile(args: argparse.Namespace, store: Store) -> int:
 def _matches(args: argparse.Namespace, store: Store) -> int:
     index = open_index(store, args.store)
     if args.all:
-        for user_id, found in service.all_matches(store, args.limit, index):
-            sys.stdout.write(MatchesOut.of(user_id, found).model_dump_json() + "\n")
+        for line in every_users_matches(index.matcher(), store.iter_all(), args.limit, args.store):
+            sys.stdout.write(line)
         return 0
     matches = service.exact_matches_for if args.exact else service.matches_for
     found = matches(store, args.user_id, args.limit, index)

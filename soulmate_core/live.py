@@ -70,6 +70,8 @@ class LiveIndex:
         self._compacting: threading.Thread | None = None
         self._stamp: str | None = None
         self._checked = time.monotonic()
+        self._confirm: bool | None = None
+        """Whether matches must be confirmed against the store: it cannot report changes."""
         self._own: dict[str, TasteProfile | None] = {}
         """This process's writes (None: deleted), folded into every snapshot it installs."""
 
@@ -110,7 +112,9 @@ class LiveIndex:
         return snapshot
 
     def _install(self, snapshot: Snapshot) -> None:
-        matcher = Matcher(self.store, snapshot, self.blend)
+        if self._confirm is None:
+            self._confirm = self.store.changes_since(self.store.version()) is None
+        matcher = Matcher(self.store, snapshot, self.blend, confirm=self._confirm)
         saved = [p for p in self._own.values() if p is not None and p.updated_at >= snapshot.built_at]
         matcher.note_saved(saved)
         matcher.note_deleted([u for u, p in self._own.items() if p is None])

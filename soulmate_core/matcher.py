@@ -2,9 +2,12 @@
 
 A write never refits: a saved profile is folded into the snapshot's model and joins a small delta;
 a deleted, hidden or changed user is a tombstone over their snapshot row. A query scores the
-nearest clusters of the snapshot and the whole delta, then confirms its best candidates against
-the store and explains them from their live profiles, so a deletion or an opt-out holds on the very
-next query even when another process made it.
+nearest clusters of the snapshot and the whole delta, then rescores its best candidates exactly.
+
+Where the store reports every change (SQLite, ``Store.changes_since``), the snapshot and delta are
+current, and the best candidates are explained from their rows (``row_parts``). Where it cannot
+(DynamoDB), they are confirmed against the store first (``get_many``) and explained from their live
+profiles, so a deletion or an opt-out made by another process holds on the very next query.
 """
 
 from __future__ import annotations
@@ -18,31 +21,36 @@ from numpy.typing import NDArray
 
 from soulmate_core.population import Taste
 from soulmate_core.profile import TasteProfile
+from soulmate_core.row_parts import RowExplainer
 from soulmate_core.scoring import DEFAULT_BLEND, Blend, Match, explain
-from soulmate_core.snapshot import Query, Rows, Snapshot
+from soulmate_core.snapshot import PROBE, Query, Rows, Snapshot
 from soulmate_core.store import Store
 
 MARGIN = 10
-"""Candidates confirmed beyond k, so that a tie or a stale row at the edge cannot push out a match."""
+"""Candidates rescored beyond k, so that the float16 rounding of the scan cannot push out a match."""
 
 
 @dataclass(frozen=True)
 class _Delta:
-    rows: Rows
+    profiles: dict[str, tuple[TasteProfile, Taste]]
     """Users written since the snapshot, discoverable ones only."""
+    rows: Rows
     dead: NDArray[np.bool_]
     """Snapshot rows deleted, hidden or rewritten since."""
 
 
 class Matcher:
-    def __init__(self, store: Store, snapshot: Snapshot, blend: Blend = DEFAULT_BLEND) -> None:
+    def __init__(
+        self, store: Store, snapshot: Snapshot, blend: Blend = DEFAULT_BLEND, *, confirm: bool = False
+    ) -> None:
         self.store = store
         self.snapshot = snapshot
         self.blend = blend
+        self.confirm = confirm
         self._lock = threading.Lock()
-        self._tastes: dict[str, Taste] = {}
+        self._profiles: dict[str, tuple[TasteProfile, Taste]] = {}
         self._touched: set[str] = set()
-        self._delta = _Delta(Rows.of_tastes({}, snapshot.population), np.zeros(len(snapshot), dtype=bool))
+        self._delta = self._build_delta()
 
     @property
     def pending(self) -> int:
@@ -56,56 +64,69 @@ class Matcher:
             for profile in profiles:
                 self._touched.add(profile.user_id)
                 if profile.discoverable:
-                    self._tastes[profile.user_id] = population.taste(profile)
+                    self._profiles[profile.user_id] = (profile, population.taste(profile))
                 else:
-                    self._tastes.pop(profile.user_id, None)
-            self._refresh()
+                    self._profiles.pop(profile.user_id, None)
+            self._delta = self._build_delta()
 
     def note_deleted(self, user_ids: Iterable[str]) -> None:
         with self._lock:
             for user_id in user_ids:
                 self._touched.add(user_id)
-                self._tastes.pop(user_id, None)
-            self._refresh()
+                self._profiles.pop(user_id, None)
+            self._delta = self._build_delta()
 
-    def _refresh(self) -> None:
+    def _build_delta(self) -> _Delta:
         dead = np.zeros(len(self.snapshot), dtype=bool)
         positions = self.snapshot.positions
         dead[[positions[u] for u in self._touched if u in positions]] = True
-        self._delta = _Delta(Rows.of_tastes(dict(self._tastes), self.snapshot.population), dead)
+        named = {u: (p.display_name, t) for u, (p, t) in self._profiles.items()}
+        return _Delta(dict(self._profiles), Rows.of_tastes(named, self.snapshot.population), dead)
 
-    def top_k(self, me: TasteProfile, k: int) -> list[Match]:
-        """``me``'s best ``k`` discoverable matches, best first, ties by user id."""
-        population, delta = self.snapshot.population, self._delta
-        taste = population.taste(me)
-        ranked = self._ranked(Query.of(taste, population), me.user_id, delta)
-        found: list[Match] = []
-        for start in range(0, len(ranked), 2 * k + MARGIN):
-            batch = ranked[start : start + 2 * k + MARGIN]
-            live = self.store.get_many(batch)
-            found += [
-                explain(me, other, taste, population.taste(other), population, self.blend)
-                for other in (live.get(user_id) for user_id in batch)
-                if other is not None and other.discoverable and other.user_id != me.user_id
-            ]
-            if len(found) >= k:
-                break
+    def top_k(self, me: TasteProfile, k: int, probe: int = PROBE) -> list[Match]:
+        """``me``'s best ``k`` discoverable matches, best first, ties by user id. ``probe``: how many
+        of the nearest taste clusters to scan (every cluster: the exhaustive scan)."""
+        delta = self._delta
+        taste = self.snapshot.population.taste(me)
+        base, fresh = self._candidates(
+            Query.of(taste, self.snapshot.population), me.user_id, delta, k + MARGIN, probe
+        )
+        if self.confirm:
+            found = self._confirmed(me, taste, [self.snapshot.rows.user_ids[i] for i in base] + fresh, k)
+        else:
+            explainer = RowExplainer(me, taste, self.snapshot.population, self.blend)
+            found = explainer.explain(self.snapshot.rows, np.asarray(base, dtype=np.intp))
+            found += [self._explain(me, taste, *delta.profiles[u]) for u in fresh]
         found.sort(key=lambda m: (-m.score, m.other_id))
         return found[:k]
 
-    def _ranked(self, query: Query, me: str, delta: _Delta) -> list[str]:
-        """Candidate user ids, best approximate score first."""
-        base = self.snapshot.candidates(query)
-        base = base[~delta.dead[base]]
-        ids = [self.snapshot.rows.user_ids[i] for i in base.tolist()] + list(delta.rows.user_ids)
+    def _candidates(
+        self, query: Query, me: str, delta: _Delta, limit: int, probe: int
+    ) -> tuple[list[int], list[str]]:
+        """The best ``limit`` by the scan's score, asker excluded: snapshot rows, and delta user ids."""
+        rows = self.snapshot.candidates(query, probe)
+        rows = rows[~delta.dead[rows] & (rows != self.snapshot.positions.get(me, -1))]
+        fresh = np.array([i for i, u in enumerate(delta.rows.user_ids) if u != me], dtype=np.intp)
         scores = np.concatenate(
-            (
-                self.snapshot.rows.scores(query, base, self.blend),
-                delta.rows.scores(query, np.arange(len(delta.rows), dtype=np.intp), self.blend),
-            )
+            (self.snapshot.rows.scores(query, rows, self.blend), delta.rows.scores(query, fresh, self.blend))
         )
-        order = np.lexsort((np.arange(len(ids)), -scores))
-        return [ids[i] for i in order.tolist() if ids[i] != me]
+        owners = np.concatenate((rows, -1 - fresh))  # delta entries as negative numbers
+        if len(scores) > limit:
+            owners = owners[np.argpartition(-scores, limit - 1)[:limit]]
+        base = [int(o) for o in owners if o >= 0]
+        return base, [delta.rows.user_ids[-1 - int(o)] for o in owners if o < 0]
+
+    def _confirmed(self, me: TasteProfile, taste: Taste, candidates: list[str], k: int) -> list[Match]:
+        live = self.store.get_many(candidates)
+        population = self.snapshot.population
+        return [
+            self._explain(me, taste, other, population.taste(other))
+            for other in (live.get(user_id) for user_id in candidates)
+            if other is not None and other.discoverable and other.user_id != me.user_id
+        ]
+
+    def _explain(self, me: TasteProfile, taste: Taste, other: TasteProfile, theirs: Taste) -> Match:
+        return explain(me, other, taste, theirs, self.snapshot.population, self.blend)
 
 
 def exact_top_k(

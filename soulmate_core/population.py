@@ -149,6 +149,22 @@ class Population:
     def genre_columns(self) -> dict[str, int]:
         return {key: i for i, key in enumerate(self.genre_holders)} if self.genres else {}
 
+    @cached_property
+    def genre_keys(self) -> tuple[str, ...]:
+        return tuple(self.genre_holders)
+
+    @cached_property
+    def genre_idf_by_column(self) -> NDArray[np.float64]:
+        return self._idf(np.array(list(self.genre_holders.values()), dtype=np.int64))
+
+    def latent_of(self, artists: SparseRows, genres: SparseRows) -> Matrix:
+        """Latent vectors (not yet unit) of rows holding unit weighted artists and genres over
+        ``artist_columns`` and ``genre_columns``: what ``taste`` computes for one profile."""
+        if self.dims == 0:
+            return np.zeros((len(artists), 0))
+        matrix = artists.hstack(genres.with_data(genres.data * GENRE_MIX)) if self.genres else artists
+        return matrix.matmul(self.factors)
+
     @property
     def dims(self) -> int:
         return int(self.factors.shape[1])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 import numpy as np
 
@@ -110,31 +111,71 @@ def explain(
     blend: Blend = DEFAULT_BLEND,
 ) -> Match:
     """``match`` from tastes already computed (the index computes each profile's once)."""
-    latent_value = _latent_value(taste_a, taste_b)
-    genres = bool(taste_a.genres and taste_b.genres)
-    weights = blend.weights(genres=genres, latent=latent_value is not None)
     artist_value, artist_parts = _cosine_parts(taste_a.artists, taste_b.artists)
     genre_value, genre_parts = _cosine_parts(taste_a.genres, taste_b.genres)
-    components = (
-        Component("artists", weights["artists"], artist_value),
-        Component("genres", weights["genres"], genre_value if weights["genres"] else 0.0),
-        Component("latent", weights["latent"], latent_value or 0.0),
+    parts = Parts(
+        artist_value,
+        artist_parts,
+        genre_value if taste_a.genres and taste_b.genres else None,
+        genre_parts,
+        _latent_value(taste_a, taste_b),
+        overlap(a.genre_weights, b.genre_weights),
     )
-    names = {**taste_b.names, **taste_a.names}
+    return assemble(a.user_id, b, parts, {**taste_b.names, **taste_a.names}, population, blend)
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """What a pair's score is made of, before the blend: each component's value and, for artists
+    and genres, each shared key's share of it (largest first)."""
+
+    artists: float
+    shared_artists: list[tuple[str, float]]
+    genres: float | None
+    """None when either side has no genres."""
+    shared_genres: list[tuple[str, float]]
+    latent: float | None
+    """None when either side has no latent vector."""
+    genre_overlap: float
+
+
+class Other(Protocol):
+    @property
+    def user_id(self) -> str: ...
+
+    @property
+    def display_name(self) -> str: ...
+
+
+def assemble(
+    user_id: str,
+    other: Other,
+    parts: Parts,
+    names: Mapping[str, str],
+    population: Population | None = None,
+    blend: Blend = DEFAULT_BLEND,
+) -> Match:
+    """The ``Match`` of ``parts``: blend weights by availability, contributions, and the summary."""
+    weights = blend.weights(genres=parts.genres is not None, latent=parts.latent is not None)
+    components = (
+        Component("artists", weights["artists"], parts.artists),
+        Component("genres", weights["genres"], parts.genres if weights["genres"] and parts.genres else 0.0),
+        Component("latent", weights["latent"], parts.latent or 0.0),
+    )
     niche_artist = population.is_niche_artist if population else _never
     niche_genre = population.is_niche_genre if population else _never
     shared_artists = tuple(
         SharedItem(names.get(key, key), weights["artists"] * part, niche_artist(key))
-        for key, part in artist_parts
+        for key, part in parts.shared_artists
     )
     shared_genres = tuple(
-        SharedItem(key, weights["genres"] * part, niche_genre(key)) for key, part in genre_parts
+        SharedItem(key, weights["genres"] * part, niche_genre(key)) for key, part in parts.shared_genres
     )
     score = min(1.0, max(0.0, sum(c.contribution for c in components)))
     return Match(
-        user_id=a.user_id,
-        other_id=b.user_id,
-        other_display_name=b.display_name,
+        user_id=user_id,
+        other_id=other.user_id,
+        other_display_name=other.display_name,
         score=score,
         components=components,
         shared_artists=shared_artists,
@@ -142,7 +183,7 @@ def explain(
         summary=summarise(
             shared_artists,
             shared_genres,
-            _overlap(a.genre_weights, b.genre_weights) if genres else None,
+            parts.genre_overlap if parts.genres is not None else None,
             components[2].value if weights["latent"] else None,
         ),
     )
@@ -159,7 +200,7 @@ def _never(key: str) -> bool:
     return False
 
 
-def _overlap(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+def overlap(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Share of genre weight the two have in common: weighted Jaccard of shares summing to 1."""
     common = sum(min(a[k], b[k]) for k in a.keys() & b.keys())
     return common / (2.0 - common) if common < 2.0 else 1.0

@@ -23,7 +23,7 @@ from soulmate_core.scoring import Blend
 from soulmate_core.sparse import SparseRows
 from soulmate_core.taste_rows import TasteRows
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever the file layout changes; an older file is rebuilt, never misread."""
 MIN_CLUSTERED = 2000
 """Below this many listeners a query scans everyone: exact, and still fast."""
@@ -56,6 +56,7 @@ class Rows:
     """Listeners as the scorer reads them, row ``i`` being ``user_ids[i]``."""
 
     user_ids: tuple[str, ...]
+    display_names: tuple[str, ...]
     artists: SparseRows
     genres: SparseRows
     latent: NDArray[np.float16]
@@ -72,16 +73,18 @@ class Rows:
         return np.diff(self.genres.indptr) > 0
 
     @classmethod
-    def of_tastes(cls, tastes: Mapping[str, Taste], population: Population) -> Rows:
-        """Rows for tastes folded in one by one (the delta since a snapshot)."""
-        artists = [_unit_known(t.artists, population.artist_columns) for t in tastes.values()]
-        genres = [_unit_known(t.genres, population.genre_columns) for t in tastes.values()]
+    def of_tastes(cls, tastes: Mapping[str, tuple[str, Taste]], population: Population) -> Rows:
+        """Rows for tastes folded in one by one (the delta since a snapshot): user id ->
+        (display name, taste)."""
+        artists = [_unit_known(t.artists, population.artist_columns) for _, t in tastes.values()]
+        genres = [_unit_known(t.genres, population.genre_columns) for _, t in tastes.values()]
         latent = np.zeros((len(tastes), population.dims), dtype=np.float16)
-        for i, taste in enumerate(tastes.values()):
+        for i, (_, taste) in enumerate(tastes.values()):
             if taste.latent is not None:
                 latent[i] = taste.latent
         return cls(
             tuple(tastes),
+            tuple(name for name, _ in tastes.values()),
             SparseRows.from_columns(artists, len(population.artist_columns)),
             SparseRows.from_columns(genres, len(population.genre_columns)),
             latent,
@@ -139,6 +142,7 @@ class Snapshot:
         counts = np.bincount(clusters, minlength=len(centroids))
         rows = Rows(
             tuple(collected.user_ids[i] for i in order),
+            tuple(collected.display_names[i] for i in order),
             artists.unit().take(order),
             genres.unit().take(order),
             latent[order].astype(np.float16),
@@ -224,16 +228,18 @@ def _arrays(snapshot: Snapshot) -> dict[str, NDArray[np.generic]]:
     population, rows = snapshot.population, snapshot.rows
     return {
         "format": np.array(FORMAT),
-        "meta": _text_array(
-            [snapshot.store_version, snapshot.built_at, str(population.rarity), str(population.genres)]
+        **_text_arrays(
+            "meta",
+            [snapshot.store_version, snapshot.built_at, str(population.rarity), str(population.genres)],
         ),
         "size": np.array(population.size),
-        "artist_keys": _text_array(list(population.artist_holders)),
+        **_text_arrays("artist_keys", list(population.artist_holders)),
         "artist_holders": np.array(list(population.artist_holders.values()), dtype=np.int64),
-        "genre_keys": _text_array(list(population.genre_holders)),
+        **_text_arrays("genre_keys", list(population.genre_holders)),
         "genre_holders": np.array(list(population.genre_holders.values()), dtype=np.int64),
         "factors": population.factors.astype(np.float32),
-        "user_ids": _text_array(list(rows.user_ids)),
+        **_text_arrays("user_ids", list(rows.user_ids)),
+        **_text_arrays("display_names", list(rows.display_names)),
         **_sparse_arrays("artists", rows.artists),
         **_sparse_arrays("genres", rows.genres),
         "latent": rows.latent,
@@ -245,8 +251,8 @@ def _arrays(snapshot: Snapshot) -> dict[str, NDArray[np.generic]]:
 def _from_arrays(arrays: Mapping[str, NDArray[np.generic]]) -> Snapshot:
     if int(arrays["format"]) != FORMAT:
         raise ValueError(f"format {int(arrays['format'])}, this version reads {FORMAT}")
-    store_version, built_at, rarity, genres = _texts(arrays["meta"])
-    artist_keys, genre_keys = _texts(arrays["artist_keys"]), _texts(arrays["genre_keys"])
+    store_version, built_at, rarity, genres = _texts("meta", arrays)
+    artist_keys, genre_keys = _texts("artist_keys", arrays), _texts("genre_keys", arrays)
     vocabulary = {f"a:{k}": i for i, k in enumerate(artist_keys)}
     if genres == "True":
         vocabulary.update({f"g:{k}": len(artist_keys) + i for i, k in enumerate(genre_keys)})
@@ -260,7 +266,8 @@ def _from_arrays(arrays: Mapping[str, NDArray[np.generic]]) -> Snapshot:
         genres == "True",
     )
     rows = Rows(
-        tuple(_texts(arrays["user_ids"])),
+        tuple(_texts("user_ids", arrays)),
+        tuple(_texts("display_names", arrays)),
         _sparse_from("artists", arrays),
         _sparse_from("genres", arrays),
         arrays["latent"].astype(np.float16),
@@ -272,9 +279,12 @@ def _from_arrays(arrays: Mapping[str, NDArray[np.generic]]) -> Snapshot:
 
 
 def _sparse_arrays(name: str, rows: SparseRows) -> dict[str, NDArray[np.generic]]:
+    """Columns in 16 bits where the vocabulary fits; weights in single precision, as the final
+    candidates are rescored from them."""
+    columns = rows.indices.astype(np.uint16) if rows.width <= 2**16 else rows.indices
     return {
         f"{name}_indptr": rows.indptr,
-        f"{name}_indices": rows.indices,
+        f"{name}_indices": columns,
         f"{name}_data": rows.data,
         f"{name}_width": np.array(rows.width),
     }
@@ -289,12 +299,19 @@ def _sparse_from(name: str, arrays: Mapping[str, NDArray[np.generic]]) -> Sparse
     )
 
 
-def _text_array(texts: list[str]) -> NDArray[np.uint8]:
-    """Texts as one UTF-8 buffer, NUL-separated."""
-    if any("\0" in text for text in texts):
-        raise ValueError("a key or user id holds a NUL character")
-    return np.frombuffer("\0".join(texts).encode(), dtype=np.uint8) if texts else np.zeros(0, np.uint8)
+def _flags(population: Population) -> list[str]:
+    return [str(population.rarity), str(population.genres)]
 
 
-def _texts(array: NDArray[np.generic]) -> list[str]:
-    return array.tobytes().decode().split("\0") if array.size else []
+def _text_arrays(name: str, texts: list[str]) -> dict[str, NDArray[np.generic]]:
+    """Texts as one UTF-8 buffer and the offsets where each ends: any character may appear."""
+    encoded = [text.encode() for text in texts]
+    return {
+        f"{name}_utf8": np.frombuffer(b"".join(encoded), dtype=np.uint8),
+        f"{name}_ends": np.cumsum([len(e) for e in encoded], dtype=np.int64),
+    }
+
+
+def _texts(name: str, arrays: Mapping[str, NDArray[np.generic]]) -> list[str]:
+    buffer, ends = arrays[f"{name}_utf8"].tobytes(), arrays[f"{name}_ends"].tolist()
+    return [buffer[start:end].decode() for start, end in zip([0, *ends[:-1]], ends, strict=True)]

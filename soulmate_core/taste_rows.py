@@ -21,6 +21,7 @@ class TasteRows:
     """Artist and genre shares (each row sums to 1, or is empty) of many profiles."""
 
     user_ids: tuple[str, ...]
+    display_names: tuple[str, ...]
     artist_keys: tuple[str, ...]
     genre_keys: tuple[str, ...]
     artists: SparseRows
@@ -35,14 +36,18 @@ class TasteRows:
     ) -> TasteRows:
         """Read ``profiles`` once; ``progress`` hears the count read so far, every 1,000."""
         user_ids: list[str] = []
+        names: list[str] = []
         artists, genres = _Builder(), _Builder()
         for profile in profiles:
             user_ids.append(profile.user_id)
+            names.append(profile.display_name)
             artists.add(profile.artist_weights())
             genres.add(profile.genre_weights)
             if progress and len(user_ids) % 1000 == 0:
                 progress(len(user_ids))
-        return cls(tuple(user_ids), artists.keys(), genres.keys(), artists.rows(), genres.rows())
+        return cls(
+            tuple(user_ids), tuple(names), artists.keys(), genres.keys(), artists.rows(), genres.rows()
+        )
 
 
 class _Builder:

@@ -33,7 +33,8 @@ def store(tmp_path: Path) -> Store:
 
 
 def ranking(found: list[Match]) -> list[tuple[str, float]]:
-    return [(m.other_id, round(m.score, 9)) for m in found]
+    """Ids and scores; scores to 5 places, as the snapshot keeps its rows in single precision."""
+    return [(m.other_id, round(m.score, 5)) for m in found]
 
 
 def newcomer(user_id: str, artists: list[str], *, discoverable: bool = True) -> TasteProfile:
@@ -47,9 +48,10 @@ def newcomer(user_id: str, artists: list[str], *, discoverable: bool = True) -> 
     )
 
 
-def test_below_the_cluster_threshold_the_index_is_the_exact_ranking(store: Store) -> None:
+@pytest.mark.parametrize("confirm", [False, True], ids=["explained from rows", "confirmed by the store"])
+def test_below_the_cluster_threshold_the_index_is_the_exact_ranking(store: Store, confirm: bool) -> None:
     snapshot = Snapshot.build(store.iter_all(), store.version())
-    matcher = Matcher(store, snapshot)
+    matcher = Matcher(store, snapshot, confirm=confirm)
     assert len(snapshot) < MIN_CLUSTERED and len(snapshot.centroids) == 1
     for me in list(store.iter_all())[::8]:  # hidden ones among them
         assert ranking(matcher.top_k(me, K)) == ranking(exact_top_k(store, snapshot, me, K))
@@ -160,3 +162,27 @@ def test_a_newer_snapshot_saved_elsewhere_is_picked_up_without_a_rebuild_here(
         time.sleep(0.05)
     assert serving.matcher().snapshot is not old
     assert len(new) == len(old)
+
+
+def explained(found: list[Match]) -> list[object]:
+    rounded = [
+        (
+            m.other_id,
+            m.other_display_name,
+            m.summary,
+            [(c.name, round(c.weight, 5), round(c.value, 5)) for c in m.components],
+            [(s.name, round(s.contribution, 5), s.niche) for s in m.shared_artists],
+            [(s.name, round(s.contribution, 5), s.niche) for s in m.shared_genres],
+        )
+        for m in found
+    ]
+    return rounded
+
+
+def test_a_match_explained_from_rows_says_what_the_live_profiles_say(store: Store) -> None:
+    snapshot = Snapshot.build(store.iter_all(), store.version())
+    from_rows, from_profiles = Matcher(store, snapshot), Matcher(store, snapshot, confirm=True)
+    people = list(store.iter_all())[::11]
+    assert any(m.shared_genres for me in people for m in from_rows.top_k(me, K))
+    for me in people:
+        assert explained(from_rows.top_k(me, K)) == explained(from_profiles.top_k(me, K))
