@@ -163,7 +163,12 @@ class Population:
         if self.dims == 0:
             return np.zeros((len(artists), 0))
         matrix = artists.hstack(genres.with_data(genres.data * GENRE_MIX)) if self.genres else artists
-        return matrix.matmul(self.factors)
+        return matrix.matmul(self._factors32)
+
+    @cached_property
+    def _factors32(self) -> NDArray[np.float32]:
+        """``factors`` hold single-precision values (see ``fit_rows``): half the bytes to gather."""
+        return self.factors.astype(np.float32)
 
     @property
     def dims(self) -> int:
@@ -189,7 +194,7 @@ class Population:
     def is_niche_genre(self, key: str) -> bool:
         return 0 < self.genre_holders.get(key, 0) <= self._niche_holders
 
-    @property
+    @cached_property
     def _niche_holders(self) -> float:
         return max(2.0, NICHE_SHARE * self.size)
 

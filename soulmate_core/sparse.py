@@ -90,7 +90,7 @@ class SparseRows:
         data = np.concatenate((self.data, other.data))[order]
         return SparseRows(indptr, indices.astype(np.int32), data, self.width + other.width)
 
-    def matmul(self, dense: Dense) -> Dense:
+    def matmul(self, dense: NDArray[np.floating]) -> Dense:
         """``self @ dense``, gathering at most ``_SCRATCH_FLOATS`` values of ``dense`` at once."""
         out = np.zeros((len(self), dense.shape[1]))
         for start, end in _chunks(self.indptr, max(1, _SCRATCH_FLOATS // max(1, dense.shape[1]))):
@@ -117,7 +117,7 @@ class SparseRows:
         return out
 
 
-def _sum_rows(out: Dense, rows: NDArray[np.intp], values: Dense) -> None:
+def _sum_rows(out: Dense, rows: NDArray[np.intp], values: NDArray[np.floating]) -> None:
     """``out[rows[i]] += values[i]`` for sorted ``rows``, by segment sums."""
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     out[rows[starts]] += np.add.reduceat(values, starts, axis=0)
