@@ -23,7 +23,7 @@ from soulmate_core.population import Taste
 from soulmate_core.profile import TasteProfile
 from soulmate_core.row_parts import RowExplainer
 from soulmate_core.scoring import DEFAULT_BLEND, Blend, Match, explain
-from soulmate_core.snapshot import PROBE, Query, Rows, Snapshot
+from soulmate_core.snapshot import Query, Rows, Snapshot
 from soulmate_core.store import Store
 
 MARGIN = 10
@@ -83,9 +83,9 @@ class Matcher:
         named = {u: (p.display_name, t) for u, (p, t) in self._profiles.items()}
         return _Delta(dict(self._profiles), Rows.of_tastes(named, self.snapshot.population), dead)
 
-    def top_k(self, me: TasteProfile, k: int, probe: int = PROBE) -> list[Match]:
+    def top_k(self, me: TasteProfile, k: int, probe: int | None = None) -> list[Match]:
         """``me``'s best ``k`` discoverable matches, best first, ties by user id. ``probe``: how many
-        of the nearest taste clusters to scan (every cluster: the exhaustive scan)."""
+        of the nearest taste clusters to scan: the snapshot's calibrated number by default."""
         delta = self._delta
         taste = self.snapshot.population.taste(me)
         base, fresh = self._candidates(
@@ -101,7 +101,7 @@ class Matcher:
         return found[:k]
 
     def _candidates(
-        self, query: Query, me: str, delta: _Delta, limit: int, probe: int
+        self, query: Query, me: str, delta: _Delta, limit: int, probe: int | None
     ) -> tuple[list[int], list[str]]:
         """The best ``limit`` by the scan's score, asker excluded: snapshot rows, and delta user ids."""
         rows = self.snapshot.candidates(query, probe)

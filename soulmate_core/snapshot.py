@@ -19,16 +19,19 @@ from numpy.typing import NDArray
 from soulmate_core.errors import CorruptItemError
 from soulmate_core.population import Population, Taste, unit_rows
 from soulmate_core.profile import TasteProfile, utc_now_iso
-from soulmate_core.scoring import Blend
+from soulmate_core.scoring import DEFAULT_BLEND, Blend
 from soulmate_core.sparse import SparseRows
 from soulmate_core.taste_rows import TasteRows
 
-FORMAT = 2
+FORMAT = 3
 """Bumped whenever the file layout changes; an older file is rebuilt, never misread."""
 MIN_CLUSTERED = 2000
 """Below this many listeners a query scans everyone: exact, and still fast."""
-PROBE = 24
-"""Clusters scanned per query, nearest first."""
+RECALL_TARGET = 0.995
+"""``build`` picks how many clusters a query scans (``probe``) so that, on a sample of listeners,
+this share of their exact top 10 lies in the scanned clusters."""
+_CALIBRATION_SAMPLE = 200
+_CALIBRATION_K = 10
 _KMEANS_SAMPLE = 50_000
 _KMEANS_ROUNDS = 8
 _ASSIGN_CHUNK = 8192
@@ -92,13 +95,14 @@ class Rows:
 
     def scores(self, query: Query, rows: NDArray[np.intp], blend: Blend) -> NDArray[np.float32]:
         """The blended score of ``query`` against each of ``rows``, as ``scoring.explain`` has it."""
-        artists = self.artists.take(rows)
+        everyone = len(rows) == len(self) and (not len(rows) or (rows[0] == 0 and rows[-1] == len(self) - 1))
+        artists = self.artists if everyone else self.artists.take(rows)
         artist = np.clip(artists.row_sums(artists.data * query.artists[artists.indices]), 0.0, 1.0)
         weight_a = np.full(len(rows), blend.artists)
         weighted = weight_a * artist
         total = weight_a.copy()
         if query.genres.any() and blend.genres:
-            genres = self.genres.take(rows)
+            genres = self.genres if everyone else self.genres.take(rows)
             genre = genres.row_sums(genres.data * query.genres[genres.indices])
             weight_g = np.where(self.has_genres[rows], blend.genres, 0.0)
             weighted += weight_g * genre
@@ -120,6 +124,8 @@ class Snapshot:
     """Ordered by cluster: cluster ``c`` holds rows ``offsets[c]:offsets[c + 1]``."""
     offsets: NDArray[np.int64]
     centroids: NDArray[np.float32]
+    probe: int
+    """Clusters a query scans, nearest first (see ``RECALL_TARGET``)."""
     store_version: str
     built_at: str
 
@@ -148,7 +154,8 @@ class Snapshot:
             latent[order].astype(np.float16),
         )
         offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-        return cls(population, rows, offsets, centroids, store_version, utc_now_iso())
+        probe = calibrate_probe(rows, offsets, centroids, seed)
+        return cls(population, rows, offsets, centroids, probe, store_version, utc_now_iso())
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -157,8 +164,10 @@ class Snapshot:
     def positions(self) -> dict[str, int]:
         return {user_id: i for i, user_id in enumerate(self.rows.user_ids)}
 
-    def candidates(self, query: Query, probe: int = PROBE) -> NDArray[np.intp]:
-        """Rows of the ``probe`` clusters nearest to ``query``; everyone without a latent vector."""
+    def candidates(self, query: Query, probe: int | None = None) -> NDArray[np.intp]:
+        """Rows of the ``probe`` clusters nearest to ``query`` (the calibrated ``self.probe`` by
+        default); everyone when the query has no latent vector."""
+        probe = self.probe if probe is None else probe
         if query.latent is None or len(self.centroids) <= probe:
             return np.arange(len(self), dtype=np.intp)
         nearest = np.argsort(-(self.centroids @ query.latent), kind="stable")[:probe]
@@ -177,6 +186,36 @@ class Snapshot:
                 return _from_arrays({key: arrays[key] for key in arrays.files})
         except (OSError, ValueError, KeyError) as exc:
             raise CorruptItemError("match snapshot", f"cannot be read ({exc})") from None
+
+
+def calibrate_probe(rows: Rows, offsets: NDArray[np.int64], centroids: NDArray[np.float32], seed: int) -> int:
+    """The fewest nearest clusters holding ``RECALL_TARGET`` of a sample's exact top 10: for each
+    sampled listener, the rank (by centroid) of each true neighbour's cluster."""
+    clusters = len(centroids)
+    if clusters == 1:
+        return 1
+    cluster_of = np.repeat(np.arange(clusters), np.diff(offsets))
+    everyone = np.arange(len(rows), dtype=np.intp)
+    ranks: list[NDArray[np.intp]] = []
+    sample = min(len(rows), _CALIBRATION_SAMPLE)
+    for i in np.random.default_rng(seed).choice(len(rows), sample, replace=False).tolist():
+        latent = rows.latent[i].astype(np.float32)
+        query = Query(_row_vector(rows.artists, i), _row_vector(rows.genres, i), latent)
+        scores = rows.scores(query, everyone, DEFAULT_BLEND)
+        scores[i] = -np.inf
+        best = np.argpartition(-scores, _CALIBRATION_K)[:_CALIBRATION_K]
+        rank = np.empty(clusters, dtype=np.intp)
+        rank[np.argsort(-(centroids @ latent), kind="stable")] = np.arange(clusters)
+        ranks.append(rank[cluster_of[best]])
+    needed = int(np.quantile(np.concatenate(ranks), RECALL_TARGET, method="higher")) + 1
+    return min(clusters, needed)
+
+
+def _row_vector(rows: SparseRows, i: int) -> NDArray[np.float32]:
+    vector = np.zeros(rows.width, dtype=np.float32)
+    start, end = rows.indptr[i], rows.indptr[i + 1]
+    vector[rows.indices[start:end]] = rows.data[start:end]
+    return vector
 
 
 def taste_clusters(latent: NDArray[np.float64], seed: int) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
@@ -244,6 +283,7 @@ def _arrays(snapshot: Snapshot) -> dict[str, NDArray[np.generic]]:
         **_sparse_arrays("genres", rows.genres),
         "latent": rows.latent,
         "offsets": snapshot.offsets,
+        "probe": np.array(snapshot.probe),
         "centroids": snapshot.centroids,
     }
 
@@ -273,9 +313,9 @@ def _from_arrays(arrays: Mapping[str, NDArray[np.generic]]) -> Snapshot:
         arrays["latent"].astype(np.float16),
     )
     offsets = arrays["offsets"].astype(np.int64)
-    return Snapshot(
-        population, rows, offsets, arrays["centroids"].astype(np.float32), store_version, built_at
-    )
+    centroids = arrays["centroids"].astype(np.float32)
+    probe = int(arrays["probe"])
+    return Snapshot(population, rows, offsets, centroids, probe, store_version, built_at)
 
 
 def _sparse_arrays(name: str, rows: SparseRows) -> dict[str, NDArray[np.generic]]:
