@@ -198,24 +198,3 @@ def _cosine_parts(a: Mapping[str, float], b: Mapping[str, float]) -> tuple[float
     parts = [(key, a[key] * b[key] / norm) for key in a.keys() & b.keys()]
     parts.sort(key=lambda kv: (-kv[1], kv[0]))
     return min(1.0, math.fsum(p for _, p in parts)), parts
-
-
-def match_to_dict(m: Match) -> dict[str, object]:
-    """The JSON form used by the CLI and the API."""
-    return {
-        "user_id": m.other_id,
-        "display_name": m.other_display_name,
-        "score": round(m.score, 6),
-        "components": {
-            c.name: {"weight": round(c.weight, 6), "value": round(c.value, 6)} for c in m.components
-        },
-        "shared_artists": [
-            {"name": s.name, "contribution": round(s.contribution, 6), "niche": s.niche}
-            for s in m.shared_artists
-        ],
-        "shared_genres": [
-            {"name": s.name, "contribution": round(s.contribution, 6), "niche": s.niche}
-            for s in m.shared_genres
-        ],
-        "summary": m.summary,
-    }

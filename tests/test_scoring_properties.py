@@ -6,6 +6,7 @@ itself; the vectorised ``MatchIndex`` must rank exactly as ``match`` scores.
 
 from __future__ import annotations
 
+import json
 from itertools import pairwise
 from typing import Any
 
@@ -23,7 +24,7 @@ from soulmate_core import (
     make_profile,
     match,
 )
-from soulmate_core.scoring import match_to_dict
+from soulmate_core.schema import MatchOut
 from soulmate_core.weights import rank_weights
 from tests.strategies import ARTISTS, GENRES, scored_profiles
 
@@ -82,9 +83,9 @@ def test_nothing_shared_means_zero_artist_and_genre_components(a: TasteProfile, 
     assert m.shared_genres == ()
     # Values are floats even when nothing is shared, so their JSON reads 0.0 rather than 0.
     assert all(type(c.value) is float and type(c.weight) is float for c in m.components)
-    components = match_to_dict(m)["components"]
-    assert isinstance(components, dict)
-    assert all(type(v) is float for part in components.values() for v in part.values())
+    components = json.loads(MatchOut.of(m).model_dump_json())["components"]
+    assert [c["name"] for c in components] == ["artists", "genres", "latent"]
+    assert all(type(c["weight"]) is float and type(c["value"]) is float for c in components)
 
 
 @PROPERTY
