@@ -10,32 +10,10 @@ from itertools import combinations
 import numpy as np
 import pytest
 
-from soulmate_core import ArtistEntry, MatchIndex, RangeTaste, TasteProfile, make_profile, match
+from soulmate_core import MatchIndex, TasteProfile, match
 from soulmate_core.population import Population, truncated_svd, unit_rows
-from soulmate_core.profile import RangeName
-from soulmate_core.scoring import Match
 from soulmate_core.weights import amount_weights, rank_weights
-
-
-def person(
-    user_id: str,
-    artists: list[str],
-    genres: dict[str, tuple[str, ...]] | None = None,
-    range_name: RangeName = "all_time",
-    weights: list[float] | None = None,
-) -> TasteProfile:
-    weights = weights or rank_weights(len(artists))
-    entries = tuple(
-        ArtistEntry(name, w, (genres or {}).get(name, ())) for name, w in zip(artists, weights, strict=True)
-    )
-    return make_profile(
-        user_id=user_id, display_name=user_id, source="listens", ranges={range_name: RangeTaste(entries)}
-    )
-
-
-def component(m: Match, name: str) -> float:
-    (found,) = [c for c in m.components if c.name == name]
-    return found.value
+from tests.listeners import component, person
 
 
 def crowd(prefix: str, count: int, artists: list[str]) -> list[TasteProfile]:
