@@ -36,3 +36,7 @@ def component(m: Match, name: str) -> float:
     (found,) = [c for c in m.components if c.name == name]
     return found.value
 
+
+def weights(m: Match) -> dict[str, float]:
+    """What each component counts for in a match."""
+    return {c.name: c.weight for c in m.components}

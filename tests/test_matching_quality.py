@@ -12,6 +12,7 @@ import pytest
 
 from soulmate_core import MatchIndex, TasteProfile, match
 from soulmate_core.population import Population, truncated_svd, unit_rows
+from soulmate_core.scoring import Blend
 from soulmate_core.weights import amount_weights, rank_weights
 from tests.listeners import component, person
 
@@ -53,6 +54,10 @@ def test_latent_component_links_fans_of_co_listened_artists_who_share_none() -> 
     assert component(with_b, "latent") > component(with_c, "latent")
     assert with_b.score > with_c.score
     assert "closely related" in with_b.summary
+    # A blend without the latent part neither counts nor mentions it.
+    without_latent = match(a, b, population, Blend().without("latent"))
+    assert without_latent.score == 0.0
+    assert "closely related" not in without_latent.summary
     index = MatchIndex.build([*people, a, b, c], population=population)
     ranked = [m.other_id for m in index.top_k("a", len(people) + 2)]
     assert ranked.index("b") < ranked.index("c")
