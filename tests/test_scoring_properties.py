@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from soulmate_core import MatchIndex, TasteProfile, UnknownUserError, match
+from soulmate_core import MatchIndex, TasteProfile, match
 from soulmate_core.schema import MatchOut
 from tests.listeners import component, person
 from tests.strategies import ARTISTS, GENRES, scored_profiles
@@ -185,8 +185,3 @@ def test_top_k_for_everyone_never_offers_yourself_or_hidden_users(population: li
         assert someone.user_id not in ids
         assert not hidden & set(ids)
 
-
-def test_top_k_of_an_unknown_user_raises() -> None:
-    index = MatchIndex.build([person("A", ["Air"])])
-    with pytest.raises(UnknownUserError):
-        index.top_k("nobody", 3)
