@@ -1,6 +1,7 @@
 # make run       - install, seed the demo store if it is empty, serve the dashboard on 127.0.0.1:8501
 # make test      - install the dev tools, then ruff, mypy, the import contracts and the whole pytest suite
 # make test-fast - the inner loop: lint and the quick tests, in under a minute
+# make mutation  - mutation testing of the matcher (scoring, index, population); slow, so not in make test
 VENV   ?= .venv
 # One Python minor version for the tests, the Lambda runtime (template.yaml) and CI: .python-version
 PYTHON ?= python$(shell cat .python-version)
@@ -8,7 +9,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 
 .DEFAULT_GOAL := test
-.PHONY: run test test-fast lint typecheck pytest app-deps dev-deps clean bench bench-quick openapi lambda-bundle lock
+.PHONY: run test test-fast lint typecheck pytest app-deps dev-deps clean bench bench-quick openapi lambda-bundle lock mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,15 @@ test: lint typecheck pytest
 test-fast: lint
 	$(BIN)/pytest -q -m "not slow and not browser and not notebook"
 
+# A fresh run each time ([tool.mutmut] in pyproject.toml says what is mutated and which tests run),
+# then the mutants no test killed and the totals.
+mutation: dev-deps
+	rm -rf mutants
+	$(BIN)/mutmut run
+	$(BIN)/mutmut results
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/python tools/mutation_summary.py mutants/mutmut-cicd-stats.json
+
 # make lock - re-pin after changing pyproject.toml: uv.lock, then the requirements*.txt exported from it
 lock: dev-deps
 	$(BIN)/uv lock
@@ -70,4 +80,4 @@ lambda-bundle: app-deps
 	$(BIN)/python tools/lambda_bundle.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts mutants

@@ -159,7 +159,8 @@ def assemble(
     weights = blend.weights(genres=parts.genres is not None, latent=parts.latent is not None)
     components = (
         Component("artists", weights["artists"], parts.artists),
-        Component("genres", weights["genres"], parts.genres if weights["genres"] and parts.genres else 0.0),
+        # a genre value is shown even when the blend gives it no weight: how alike the two are on it
+        Component("genres", weights["genres"], parts.genres or 0.0),
         Component("latent", weights["latent"], parts.latent or 0.0),
     )
     niche_artist = population.is_niche_artist if population else _never
@@ -239,24 +240,3 @@ def _cosine_parts(a: Mapping[str, float], b: Mapping[str, float]) -> tuple[float
     parts = [(key, a[key] * b[key] / norm) for key in a.keys() & b.keys()]
     parts.sort(key=lambda kv: (-kv[1], kv[0]))
     return min(1.0, math.fsum(p for _, p in parts)), parts
-
-
-def match_to_dict(m: Match) -> dict[str, object]:
-    """The JSON form used by the CLI and the API."""
-    return {
-        "user_id": m.other_id,
-        "display_name": m.other_display_name,
-        "score": round(m.score, 6),
-        "components": {
-            c.name: {"weight": round(c.weight, 6), "value": round(c.value, 6)} for c in m.components
-        },
-        "shared_artists": [
-            {"name": s.name, "contribution": round(s.contribution, 6), "niche": s.niche}
-            for s in m.shared_artists
-        ],
-        "shared_genres": [
-            {"name": s.name, "contribution": round(s.contribution, 6), "niche": s.niche}
-            for s in m.shared_genres
-        ],
-        "summary": m.summary,
-    }

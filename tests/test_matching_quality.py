@@ -10,33 +10,12 @@ from itertools import combinations
 import numpy as np
 import pytest
 
-from soulmate_core import ArtistEntry, MatchIndex, RangeTaste, TasteProfile, make_profile, match
+from soulmate_core import MatchIndex, TasteProfile, match
 from soulmate_core.population import Population, unit_rows
-from soulmate_core.profile import RangeName
-from soulmate_core.scoring import Match
+from soulmate_core.scoring import Blend
 from soulmate_core.sparse import exact_svd
 from soulmate_core.weights import amount_weights, rank_weights
-
-
-def person(
-    user_id: str,
-    artists: list[str],
-    genres: dict[str, tuple[str, ...]] | None = None,
-    range_name: RangeName = "all_time",
-    weights: list[float] | None = None,
-) -> TasteProfile:
-    weights = weights or rank_weights(len(artists))
-    entries = tuple(
-        ArtistEntry(name, w, (genres or {}).get(name, ())) for name, w in zip(artists, weights, strict=True)
-    )
-    return make_profile(
-        user_id=user_id, display_name=user_id, source="listens", ranges={range_name: RangeTaste(entries)}
-    )
-
-
-def component(m: Match, name: str) -> float:
-    (found,) = [c for c in m.components if c.name == name]
-    return found.value
+from tests.listeners import component, person
 
 
 def crowd(prefix: str, count: int, artists: list[str]) -> list[TasteProfile]:
@@ -76,6 +55,10 @@ def test_latent_component_links_fans_of_co_listened_artists_who_share_none() -> 
     assert component(with_b, "latent") > component(with_c, "latent")
     assert with_b.score > with_c.score
     assert "closely related" in with_b.summary
+    # A blend without the latent part neither counts nor mentions it.
+    without_latent = match(a, b, population, Blend().without("latent"))
+    assert without_latent.score == 0.0
+    assert "closely related" not in without_latent.summary
     index = MatchIndex.build([*people, a, b, c], population=population)
     ranked = [m.other_id for m in index.top_k("a", len(people) + 2)]
     assert ranked.index("b") < ranked.index("c")
