@@ -1,6 +1,6 @@
 """Adapters to the world outside the pure core, each importing its library at load:
 
-- ``dynamodb``: the DynamoDB store (boto3);
+- ``dynamodb``: the DynamoDB store (boto3), and ``parallel_scan``, its parallel Scan segments;
 - ``spotify_client``: the Spotify Web API client (spotipy, requests);
 - ``taste_space``: the taste map's fitting (scikit-learn), for the dashboard and notebooks only.
 

@@ -8,7 +8,9 @@
   not newer (fixed-width ISO-8601 UTC strings order as times); otherwise ``StaleWriteError``.
 - **Size.** Profiles are capped by ``trim.cap_profile`` well under the 400 KB item limit.
 - **Reads.** Strongly consistent, so that an index cached under ``version()`` never holds data older
-  than that version. ``iter_all`` follows Scan pagination (1 MB pages) with a paginator.
+  than that version. ``iter_all`` follows Scan pagination (1 MB pages) with a paginator; a store
+  opened with ``scan_segments=N`` reads N parallel Scan segments instead (``parallel_scan``), in no
+  particular order, which is what the batch build of the match index wants.
 - **Version.** The profiles table holds nothing but profiles, so the change counter lives in a
   companion table ``<TABLE>-meta`` (key ``name``, one item ``version``). Every successful write or
   delete then adds 1 to it with an atomic ``ADD``; ``version()`` is one strongly consistent
@@ -30,8 +32,10 @@ from typing import Any
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from soulmate_adapters.parallel_scan import Item, scan_pages
 from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError
 from soulmate_core.profile import TasteProfile
 from soulmate_core.schema import from_item, to_item
@@ -47,14 +51,26 @@ _deserializer = TypeDeserializer()
 
 
 class DynamoDBStore:
-    def __init__(self, table: str, *, client: Any = None, max_item_bytes: int = MAX_ITEM_BYTES) -> None:
+    def __init__(
+        self,
+        table: str,
+        *,
+        client: Any = None,
+        max_item_bytes: int = MAX_ITEM_BYTES,
+        scan_segments: int = 1,
+    ) -> None:
+        if scan_segments < 1:
+            raise StoreError(f"scan_segments must be at least 1, not {scan_segments}")
         self.table = table
         self.skipped: list[str] = []
         self.meta_table = table + META_SUFFIX
         self.max_item_bytes = max_item_bytes
+        self.scan_segments = scan_segments
         try:
-            # A session per store: boto3's shared default session is not safe across threads.
-            self._client = client or boto3.session.Session().client("dynamodb")
+            # A session per store: boto3's shared default session is not safe across threads. One
+            # pooled connection per scan segment, and never fewer than botocore's default of 10.
+            config = Config(max_pool_connections=max(10, scan_segments))
+            self._client = client or boto3.session.Session().client("dynamodb", config=config)
         except BotoCoreError as exc:
             raise StoreError(f"cannot reach DynamoDB: {exc}") from exc
 
@@ -124,14 +140,19 @@ class DynamoDBStore:
         return None
 
     def iter_all(self) -> Iterator[TasteProfile]:
-        pages = self._client.get_paginator("scan").paginate(TableName=self.table, ConsistentRead=True)
         with _store_errors():
-            for page in pages:
-                items = page.get("Items", [])
+            for items in self._pages():
                 yield from valid_profiles(
                     ((item.get("user_id", {}).get("S", "?"), partial(_decode, item)) for item in items),
                     self.skipped,
                 )
+
+    def _pages(self) -> Iterator[list[Item]]:
+        if self.scan_segments > 1:
+            yield from scan_pages(self._client, self.table, self.scan_segments)
+            return
+        for page in self._client.get_paginator("scan").paginate(TableName=self.table, ConsistentRead=True):
+            yield page.get("Items", [])
 
     def version(self) -> str:
         with _store_errors():

@@ -11,10 +11,11 @@ from soulmate_core.store.snapshots import SnapshotFile
 INDEX_SUFFIX = ".index.npz"
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, *, scan_segments: int = 1) -> Store:
     """``sqlite:///relative/path``, ``sqlite:////absolute/path`` (SQLAlchemy's convention), or
     ``dynamodb://TABLE``; the settings' store URL when ``url`` is None. Adapters are imported only
-    when asked for, so a SQLite user never loads boto3."""
+    when asked for, so a SQLite user never loads boto3. ``scan_segments`` > 1 makes a DynamoDB
+    store read everything with that many parallel Scan segments (the batch build wants it)."""
     url = url or get_settings().store_url
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
@@ -31,7 +32,7 @@ def open_store(url: str | None = None) -> Store:
             from soulmate_adapters.dynamodb import DynamoDBStore
         except ImportError as exc:
             raise StoreError("the DynamoDB store needs boto3: pip install 'soulmate-finder[api]'") from exc
-        store: Store = DynamoDBStore(table)
+        store: Store = DynamoDBStore(table, scan_segments=scan_segments)
         return store
     raise StoreError(f"unknown store URL {url!r}: use sqlite:///PATH or dynamodb://TABLE")
 

@@ -6,6 +6,7 @@ The shared behaviour is in ``test_store_contract.py``. These run against moto's 
 from __future__ import annotations
 
 import math
+import threading
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -125,3 +126,62 @@ def test_a_missing_table_is_a_store_error(endpoint: str, monkeypatch: pytest.Mon
             list(missing.iter_all())
     finally:
         missing.close()
+
+
+# --- parallel Scan segments (the batch build's read) ---------------------------------------------
+
+
+def _scan_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("soulmate-scan-")]
+
+
+@pytest.mark.slow
+def test_parallel_segments_read_every_profile_once_and_skip_a_corrupt_item(store: DynamoDBStore) -> None:
+    profiles = [sample_profile(f"big-{i:02d}", artists=60, name_length=400) for i in range(45)]
+    assert sum(item_size(p) for p in profiles) > 1_200_000  # several 1 MB pages, spread over segments
+    store.put_many(profiles)
+    body = {"display_name": "Mallory", "ranges": {"all_time": {"artists": [{"name": "X", "weight": "lots"}]}}}
+    boto3.session.Session().client("dynamodb").put_item(
+        TableName=store.table,
+        Item=encode_item(
+            {"user_id": "mallory", "profile": body, "updated_at": "2026-01-01T00:00:00.000000Z"}
+        ),
+    )
+    parallel = DynamoDBStore(store.table, scan_segments=4)
+    try:
+        read = list(parallel.iter_all())
+        assert sorted(read, key=lambda p: p.user_id) == profiles
+        assert parallel.skipped == ["mallory"]
+    finally:
+        parallel.close()
+    assert _scan_threads() == []
+
+
+@pytest.mark.slow
+def test_a_reader_that_stops_early_stops_the_segments(store: DynamoDBStore) -> None:
+    store.put_many([sample_profile(f"big-{i:02d}", artists=60, name_length=400) for i in range(45)])
+    parallel = DynamoDBStore(store.table, scan_segments=3)
+    try:
+        profiles = parallel.iter_all()
+        assert next(profiles).user_id.startswith("big-")
+        profiles.close()  # type: ignore[attr-defined]
+        assert _scan_threads() == []
+    finally:
+        parallel.close()
+
+
+@pytest.mark.slow
+def test_a_failing_segment_is_a_store_error(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    set_aws_env(monkeypatch, endpoint)
+    missing = DynamoDBStore("no-such-table", scan_segments=3)
+    try:
+        with pytest.raises(StoreError, match="ResourceNotFoundException"):
+            list(missing.iter_all())
+    finally:
+        missing.close()
+    assert _scan_threads() == []
+
+
+def test_scan_segments_must_be_positive() -> None:
+    with pytest.raises(StoreError, match="scan_segments"):
+        DynamoDBStore("profiles", client=object(), scan_segments=0)
