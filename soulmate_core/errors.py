@@ -4,6 +4,7 @@ SoulmateError
 ├── InputError            bad input from a user: a file, a field, an argument
 ├── UnknownUserError      no profile stored for that user id
 ├── StaleWriteError       a write carrying an older ``updated_at`` than the stored one
+├── IndexNotReadyError    no match snapshot yet, and this process does not build one (the API on S3)
 ├── StoreError            the store could not be opened or used (bad URL, I/O)
 │   └── CorruptItemError  a stored item that is not a valid profile (names the user)
 └── SpotifyError          a call to the Spotify Web API failed
@@ -39,6 +40,11 @@ class StaleWriteError(SoulmateError):
     def __init__(self, user_id: str) -> None:
         self.user_id = user_id
         super().__init__(f"a newer profile is already stored for {user_id}")
+
+
+class IndexNotReadyError(SoulmateError):
+    def __init__(self, message: str = "the match index is being built; try again shortly") -> None:
+        super().__init__(message)
 
 
 class StoreError(SoulmateError):

@@ -1,10 +1,11 @@
 """One process's match index: a snapshot loaded once, kept current by writes, compacted aside.
 
-The first query loads the saved snapshot (building it only when there is none yet). Each query
-then folds in what the store says changed since (``Store.changes_since``), which is a few rows, so
-the first query after a write costs what any other does. When the folded-in writes pass
-``COMPACT_SHARE`` of the snapshot, a background thread rebuilds it and swaps it in; no query ever
-waits for a refit.
+The first query loads the saved snapshot (building it only when there is none yet, unless the
+index was told not to: the API on the serverless path leaves that to the BuildIndex function and
+raises ``IndexNotReadyError`` meanwhile). Each query then folds in what the store says changed
+since (``Store.changes_since``), which is a few rows, so the first query after a write costs what
+any other does. When the folded-in writes pass ``COMPACT_SHARE`` of the snapshot, a background
+thread rebuilds it and swaps it in; no query ever waits for a refit.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from soulmate_core.errors import CorruptItemError
+from soulmate_core.errors import CorruptItemError, IndexNotReadyError, StoreError
 from soulmate_core.matcher import Matcher
 from soulmate_core.profile import TasteProfile
 from soulmate_core.scoring import DEFAULT_BLEND, Blend
@@ -58,16 +59,21 @@ class LiveIndex:
         *,
         compact_in_background: bool = True,
         reload_seconds: float = RELOAD_SECONDS,
+        build_if_missing: bool = True,
     ) -> None:
+        """``build_if_missing=False``: when no snapshot loads, a query raises ``IndexNotReadyError``
+        instead of building one from ``store.iter_all()``; the next query looks again."""
         self.store = store
         self.snapshots = snapshots
         self.blend = blend
         self.compact_in_background = compact_in_background
+        self.build_if_missing = build_if_missing
         self._lock = threading.Lock()
         self._matcher: Matcher | None = None
         self._seen = ""
         self.reload_seconds = reload_seconds
         self._compacting: threading.Thread | None = None
+        self._reloading: threading.Thread | None = None
         self._stamp: str | None = None
         self._checked = time.monotonic()
         self._confirm: bool | None = None
@@ -79,7 +85,7 @@ class LiveIndex:
         """The current matcher, caught up with every write the store can report."""
         with self._lock:
             if self._matcher is None:
-                self._install(self._load() or self._build_and_save())
+                self._install(self._load() or self._bootstrap())
             matcher = self._matcher
             assert matcher is not None
             self._catch_up(matcher)
@@ -131,17 +137,25 @@ class LiveIndex:
         matcher.note_deleted(changes.deleted)
         self._seen = changes.version
 
+    def _bootstrap(self) -> Snapshot:
+        if not self.build_if_missing:
+            log.warning("no readable match snapshot yet; queries wait for the batch build")
+            raise IndexNotReadyError()
+        return self._build_and_save()
+
     def _load(self) -> Snapshot | None:
         if self.snapshots is None:
             return None
         stamp = self.snapshots.stamp()
+        if stamp is None:
+            return None
         data = self.snapshots.load()
         if data is None:
             return None
         try:
             snapshot = Snapshot.from_bytes(data)
         except CorruptItemError as exc:
-            log.warning("rebuilding the match index: %s", exc)
+            log.warning("the saved match snapshot cannot be used: %s", exc)
             return None
         self._stamp = stamp
         return snapshot
@@ -155,14 +169,25 @@ class LiveIndex:
 
     def _maybe_reload(self) -> None:
         """Every ``reload_seconds`` at most, ask for the snapshot's stamp; a newer snapshot (say,
-        from the scheduled ``build-index``) is loaded by a background thread and swapped in."""
-        if self.snapshots is None or time.monotonic() - self._checked < self.reload_seconds:
+        from the scheduled ``build-index``) is loaded by a background thread and swapped in. One
+        load at a time, and a failed look-up leaves the current snapshot serving."""
+        with self._lock:
+            if self.snapshots is None or time.monotonic() - self._checked < self.reload_seconds:
+                return
+            if self._reloading is not None and self._reloading.is_alive():
+                return
+            self._checked = time.monotonic()
+        try:
+            stamp = self.snapshots.stamp()
+        except StoreError as exc:
+            log.warning("cannot look for a newer match snapshot, still serving this one: %s", exc)
             return
-        self._checked = time.monotonic()
-        stamp = self.snapshots.stamp()
         if stamp is None or stamp == self._stamp:
             return
-        threading.Thread(target=self._reload, name="soulmate-reload", daemon=True).start()
+        with self._lock:
+            if self._reloading is None or not self._reloading.is_alive():
+                self._reloading = threading.Thread(target=self._reload, name="soulmate-reload", daemon=True)
+                self._reloading.start()
 
     def _reload(self) -> None:
         try:

@@ -14,6 +14,7 @@ import pytest
 
 from soulmate_adapters import open_store
 from soulmate_core.demo import demo_population
+from soulmate_core.errors import IndexNotReadyError, StoreError
 from soulmate_core.live import LiveIndex
 from soulmate_core.matcher import Matcher, exact_top_k
 from soulmate_core.profile import ArtistEntry, RangeTaste, TasteProfile, make_profile
@@ -186,3 +187,37 @@ def test_a_match_explained_from_rows_says_what_the_live_profiles_say(store: Stor
     assert any(m.shared_genres for me in people for m in from_rows.top_k(me, K))
     for me in people:
         assert explained(from_rows.top_k(me, K)) == explained(from_profiles.top_k(me, K))
+
+
+def test_an_index_told_not_to_build_waits_for_the_batch_snapshot(store: Store, tmp_path: Path) -> None:
+    file = SnapshotFile(tmp_path / "index.npz")
+    serving = LiveIndex(store, file, build_if_missing=False, compact_in_background=False)
+    with pytest.raises(IndexNotReadyError, match="being built"):
+        serving.matcher()
+    assert file.load() is None, "nothing was built"
+    built = LiveIndex(store, file).rebuild()  # the batch step
+    assert serving.matcher().snapshot.built_at == built.built_at
+
+
+class FlakySnapshots(SnapshotFile):
+    """A snapshot file whose stamp cannot be read while ``down``, as an S3 outage would have it."""
+
+    down = False
+
+    def stamp(self) -> str | None:
+        if self.down:
+            raise StoreError("S3 is down")
+        return super().stamp()
+
+
+def test_a_failed_look_for_a_newer_snapshot_keeps_the_loaded_one_serving(
+    store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    file = FlakySnapshots(tmp_path / "index.npz")
+    index = LiveIndex(store, file, compact_in_background=False, reload_seconds=0.0)
+    me = next(p for p in store.iter_all() if p.discoverable)
+    first = index.matcher().top_k(me, K)
+    file.down = True
+    with caplog.at_level("WARNING", logger="soulmate.index"):
+        assert ranking(index.matcher().top_k(me, K)) == ranking(first)
+    assert "S3 is down" in caplog.text
