@@ -17,7 +17,7 @@
   GetItem. The bump follows the profile write (DynamoDB Local stand-ins lack transactions), so a
   reader may briefly see new data under the old version, never an old version after the new one.
 
-boto3 is imported here and nowhere else.
+boto3 is imported here and in ``s3_snapshots.py``, nowhere else.
 """
 
 from __future__ import annotations

@@ -1,14 +1,16 @@
-"""``open_store(url)``: the one factory that turns a store URL into an adapter."""
+"""``open_store(url)`` and ``open_index``: the factories that turn settings into adapters."""
 
 from __future__ import annotations
 
 from soulmate_core.errors import StoreError
-from soulmate_core.live import LiveIndex
+from soulmate_core.live import LiveIndex, Snapshots
 from soulmate_core.settings import get_settings
 from soulmate_core.store import Store
 from soulmate_core.store.snapshots import SnapshotFile
 
 INDEX_SUFFIX = ".index.npz"
+S3_SCHEME = "s3://"
+_NEEDS_BOTO3 = "needs boto3: pip install 'soulmate-finder[api]'"
 
 
 def open_store(url: str | None = None, *, scan_segments: int = 1) -> Store:
@@ -31,19 +33,39 @@ def open_store(url: str | None = None, *, scan_segments: int = 1) -> Store:
         try:
             from soulmate_adapters.dynamodb import DynamoDBStore
         except ImportError as exc:
-            raise StoreError("the DynamoDB store needs boto3: pip install 'soulmate-finder[api]'") from exc
+            raise StoreError(f"the DynamoDB store {_NEEDS_BOTO3}") from exc
         store: Store = DynamoDBStore(table, scan_segments=scan_segments)
         return store
     raise StoreError(f"unknown store URL {url!r}: use sqlite:///PATH or dynamodb://TABLE")
 
 
-def open_index(store: Store, store_url: str | None = None, index_path: str | None = None) -> LiveIndex:
-    """The match index over ``store``: its snapshot file is ``index_path``, else the settings'
-    ``SOULMATE_INDEX``, else the SQLite file's name plus ``.index.npz``; a DynamoDB store without
-    one keeps its snapshot in memory."""
+def open_index(
+    store: Store, store_url: str | None = None, index_path: str | None = None, *, serving: bool = False
+) -> LiveIndex:
+    """The match index over ``store``. Its snapshot is kept at ``index_path``, else the settings'
+    ``SOULMATE_INDEX``, else in a file named after the SQLite file plus ``.index.npz``: a file, or
+    an S3 object for ``s3://BUCKET/KEY``. A DynamoDB store without one keeps its snapshot in memory.
+
+    A ``serving`` process (the API) never builds or compacts a snapshot kept in S3, which would mean
+    scanning the whole table on a request: the BuildIndex function writes it, and until it has, a
+    query raises ``IndexNotReadyError``."""
     settings = get_settings()
     url = store_url or settings.store_url
     path = index_path or settings.index_path
     if path is None and url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///") + INDEX_SUFFIX
+    if path is not None and path.startswith(S3_SCHEME):
+        remote = open_snapshots(path)
+        return LiveIndex(store, remote, build_if_missing=not serving, compact_in_background=not serving)
     return LiveIndex(store, SnapshotFile(path) if path else None)
+
+
+def open_snapshots(location: str) -> Snapshots:
+    """Where a snapshot is kept: ``s3://BUCKET/KEY`` (boto3, imported only then) or a file path."""
+    if not location.startswith(S3_SCHEME):
+        return SnapshotFile(location)
+    try:
+        from soulmate_adapters.s3_snapshots import S3Snapshots, parse_s3_url
+    except ImportError as exc:
+        raise StoreError(f"a match snapshot in S3 {_NEEDS_BOTO3}") from exc
+    return S3Snapshots(*parse_s3_url(location))

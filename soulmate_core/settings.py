@@ -39,7 +39,10 @@ class Settings(BaseSettings):
     index_path: str | None = Field(
         None,
         validation_alias="SOULMATE_INDEX",
-        description="file of the match snapshot (soulmate build-index); unset: beside the SQLite store",
+        description=(
+            "where the match snapshot is kept (soulmate build-index): a file or s3://BUCKET/KEY; "
+            "unset: beside the SQLite store"
+        ),
     )
     max_export_mb: int = Field(
         DEFAULT_MAX_EXPORT_MB,

@@ -1,11 +1,11 @@
-"""Local stand-ins for DynamoDB that speak its real HTTP protocol, started on 127.0.0.1.
+"""Local stand-ins for DynamoDB (and S3) that speak the real HTTP protocols, started on 127.0.0.1.
 
-- ``moto_server()``: moto's ``ThreadedMotoServer`` in this process.
+- ``moto_server()``: moto's ``ThreadedMotoServer`` in this process; it serves S3 too.
 - ``dynalite_server()``: the npm package dynalite on LevelDB, in a child process. It is installed by
   ``npm ci --prefix tools/dynalite`` (``.ci/run`` does this; ``tools/dynalite/package-lock.json``
   pins it), and found at ``tools/dynalite/node_modules/.bin/dynalite``.
 
-``aws_env(endpoint)`` is the dummy credentials, region and endpoint a test sets with monkeypatch.
+``aws_env(endpoint)`` is the dummy credentials, region and endpoints a test sets with monkeypatch.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ def aws_env(endpoint: str) -> dict[str, str]:
         "AWS_DEFAULT_REGION": "eu-west-1",
         "AWS_REGION": "eu-west-1",
         "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "AWS_ENDPOINT_URL_S3": endpoint,
         "AWS_EC2_METADATA_DISABLED": "true",
     }
 
