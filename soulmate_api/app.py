@@ -72,7 +72,7 @@ def _errors(*statuses: int) -> dict[int, Any]:
         415: "A body that is not JSON",
         429: "Spotify's rate limit: retry after Retry-After seconds",
         502: "Spotify failed or did not answer",
-        503: "The store is unavailable",
+        503: "The store is unavailable, or the match index is not built yet",
     }
     out: dict[int, Any] = {}
     for status in statuses:

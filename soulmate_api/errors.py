@@ -13,7 +13,8 @@ SoulmateError
 │   ├── MethodNotAllowedError   405: the path has routes, none for this method (``Allow`` lists them)
 │   ├── PayloadTooLargeError    413: a body over 64 KB
 │   └── UnsupportedMediaTypeError 415: a body that is not application/json
-└── ... the core's InputError, UnknownUserError, StaleWriteError, StoreError, SpotifyError tree
+└── ... the core's InputError, UnknownUserError, StaleWriteError, IndexNotReadyError (503),
+    StoreError, SpotifyError tree
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from soulmate_core.errors import (
+    IndexNotReadyError,
     InputError,
     SoulmateError,
     SpotifyAuthError,
@@ -84,6 +86,7 @@ OUTCOMES: tuple[tuple[type[SoulmateError], Outcome], ...] = (
     (InputError, Outcome(400, "bad_input")),
     (UnknownUserError, Outcome(404, "unknown_user")),
     (StaleWriteError, Outcome(409, "stale_write")),
+    (IndexNotReadyError, Outcome(503, "index_not_ready")),
     (SpotifyAuthError, Outcome(401, "spotify_token_rejected")),
     (SpotifyForbiddenError, Outcome(403, "spotify_forbidden")),
     (SpotifyRateLimitError, Outcome(429, "spotify_rate_limited")),

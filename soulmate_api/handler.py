@@ -2,6 +2,7 @@
 
 The container's app (settings, store, resolver) is built on the first request from
 ``get_settings()``, or beforehand by ``configure`` (``serve-api`` does that with its own settings).
+Its match index is a serving one: a snapshot in S3 is loaded, never built here (``open_index``).
 Logs are structured JSON without tokens; metrics go out as EMF.
 """
 
@@ -27,7 +28,8 @@ _apps: list[APIGatewayHttpResolver] = []
 def configure(settings: Settings) -> APIGatewayHttpResolver:
     """Build this container's app from ``settings``, replacing any built before."""
     store = open_store(settings.store_url)
-    _apps[:] = [create_app(settings, store, index=open_index(store, settings.store_url, settings.index_path))]
+    index = open_index(store, settings.store_url, settings.index_path, serving=True)
+    _apps[:] = [create_app(settings, store, index=index)]
     return _apps[0]
 
 

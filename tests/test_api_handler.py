@@ -20,6 +20,7 @@ from soulmate_core.settings import Settings
 from soulmate_core.store import Store
 from tests.api_events import FakeContext, http_event
 from tests.fakes.spotify_server import FakeSpotify, sample_user
+from tests.store_spies import CountingStore
 
 ANA = sample_user("acc-ana", "Ana", [("Portishead", ["trip hop"]), ("Burial", []), ("Bonobo", None)])
 BO = sample_user(
@@ -434,21 +435,6 @@ def test_an_unexpected_error_is_500_without_its_traceback(
     assert "Traceback" not in answer["body"] and "/srv/secret" not in answer["body"]
     logged = [r for r in caplog.records if r.exc_info and "RuntimeError" in r.getMessage()]
     assert logged, "the error is logged with its traceback"
-
-
-class CountingStore:
-    """The real store, counting full reads: a hand-written spy, no mock library."""
-
-    def __init__(self, inner: Store) -> None:
-        self.inner = inner
-        self.full_reads = 0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    def iter_all(self) -> Iterator[Any]:
-        self.full_reads += 1
-        return self.inner.iter_all()
 
 
 def test_writes_never_rebuild_the_match_index_and_the_next_query_sees_them(
