@@ -79,17 +79,61 @@ def test_the_function_is_arm64_python_and_runs_the_handler(template: dict[str, A
     assert routes == documented
 
 
+SNAPSHOT_OBJECT = {"Sub": "${IndexBucket.Arn}/index.npz"}
+
+
+def grants_of(template: dict[str, Any], function: str) -> dict[str, tuple[list[str], Any]]:
+    statements = template["Resources"][function]["Properties"]["Policies"][0]["Statement"]
+    assert all(s["Effect"] == "Allow" and "*" not in json.dumps(s) for s in statements)
+    return {s["Sid"]: (sorted(s["Action"]), s["Resource"]) for s in statements}
+
+
 def test_iam_is_least_privilege(template: dict[str, Any]) -> None:
-    statements = template["Resources"]["ApiFunction"]["Properties"]["Policies"][0]["Statement"]
-    grants = {s["Sid"]: (sorted(s["Action"]), s["Resource"]) for s in statements}
-    assert grants == {
+    assert grants_of(template, "ApiFunction") == {
         "ProfilesReadWrite": (
-            ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan"],
+            ["dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
             {"GetAtt": "ProfilesTable.Arn"},
         ),
         "VersionCounter": (["dynamodb:GetItem", "dynamodb:UpdateItem"], {"GetAtt": "ProfilesMetaTable.Arn"}),
+        "SnapshotRead": (["s3:GetObject"], SNAPSHOT_OBJECT),
+        "SnapshotMissingIs404": (["s3:ListBucket"], {"GetAtt": "IndexBucket.Arn"}),
     }
-    assert all(s["Effect"] == "Allow" and "*" not in json.dumps(s) for s in statements)
+    assert grants_of(template, "BuildIndexFunction") == {
+        "ProfilesScan": (["dynamodb:Scan"], {"GetAtt": "ProfilesTable.Arn"}),
+        "VersionCounterRead": (["dynamodb:GetItem"], {"GetAtt": "ProfilesMetaTable.Arn"}),
+        "SnapshotWrite": (["s3:AbortMultipartUpload", "s3:PutObject"], SNAPSHOT_OBJECT),
+    }
+
+
+def test_the_snapshot_bucket_is_encrypted_private_tls_only_and_kept(template: dict[str, Any]) -> None:
+    bucket = template["Resources"]["IndexBucket"]
+    assert (bucket["DeletionPolicy"], bucket["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    properties = bucket["Properties"]
+    (rule,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
+    assert properties["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    (deny,) = template["Resources"]["IndexBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": False}}
+
+
+def test_build_index_is_a_scheduled_function_of_the_same_bundle(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    build = resources["BuildIndexFunction"]["Properties"]
+    assert build["Handler"] == "soulmate_api.build_handler.handler"
+    assert build["CodeUri"] == resources["ApiFunction"]["Properties"]["CodeUri"]
+    assert build["Timeout"] <= 900 and build["MemorySize"] <= 10240
+    (event,) = build["Events"].values()
+    assert event["Type"] == "Schedule" and event["Properties"]["Schedule"] == {"Ref": "IndexSchedule"}
+    assert template["Parameters"]["IndexSchedule"]["Default"] == "rate(1 hour)"
+    for function in ("ApiFunction", "BuildIndexFunction"):
+        env = resources[function]["Properties"]["Environment"]["Variables"]
+        assert env["SOULMATE_STORE"] == {"Sub": "dynamodb://${ProfilesTable}"}
+        assert env["SOULMATE_INDEX"] == {"Sub": "s3://${IndexBucket}/index.npz"}
 
 
 def test_tables_are_on_demand_and_named_as_the_store_expects(template: dict[str, Any]) -> None:
@@ -112,7 +156,7 @@ def test_cors_throttling_and_log_retention_are_parameters(template: dict[str, An
         "ThrottlingRateLimit": {"Ref": "ThrottlingRateLimit"},
         "ThrottlingBurstLimit": {"Ref": "ThrottlingBurstLimit"},
     }
-    for group in ("FunctionLogGroup", "ApiAccessLogGroup"):
+    for group in ("FunctionLogGroup", "ApiAccessLogGroup", "BuildIndexLogGroup"):
         assert template["Resources"][group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
     assert {"CorsAllowOrigin", "ThrottlingRateLimit", "ThrottlingBurstLimit", "LogRetentionDays"} <= set(
         template["Parameters"]
@@ -124,10 +168,10 @@ def test_openapi_yaml_is_current() -> None:
     assert checked_in == openapi_yaml(), "openapi.yaml is out of date: run `make openapi`"
 
 
-def test_importing_the_handler_imports_no_heavy_package() -> None:
+def test_importing_the_handlers_imports_no_heavy_package() -> None:
     code = (
         "import json, sys\n"
-        "import soulmate_api.handler\n"
+        "import soulmate_api.handler, soulmate_api.build_handler\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
     result = subprocess.run(
@@ -135,7 +179,7 @@ def test_importing_the_handler_imports_no_heavy_package() -> None:
     )
     loaded = set(json.loads(result.stdout))
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
-    assert "boto3" not in loaded  # it waits until a DynamoDB store is opened
+    assert "boto3" not in loaded  # it waits until a DynamoDB store or an S3 snapshot is opened
     assert "aws_lambda_powertools" in loaded
 
 
@@ -155,4 +199,4 @@ def test_the_lambda_bundle_holds_only_what_the_handler_needs(tmp_path: Path) -> 
     tops = {info.filename.split("/")[0] for info in infos}
     assert {"soulmate_api", "soulmate_core", "aws_lambda_powertools", "pydantic", "spotipy", "numpy"} <= tops
     assert not tops & set(HEAVY), tops & set(HEAVY)
-    assert "soulmate_api/handler.py" in {info.filename for info in infos}
+    assert {"soulmate_api/handler.py", "soulmate_api/build_handler.py"} <= {info.filename for info in infos}
