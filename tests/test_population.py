@@ -18,7 +18,8 @@ from soulmate_core.population import (
     Population,
     unit_rows,
 )
-from soulmate_core.sparse import exact_svd
+from soulmate_core.sparse import SparseRows, exact_svd
+from soulmate_core.taste_rows import TasteRows
 from soulmate_core.weights import amount_weights
 from tests.listeners import person, weights
 
@@ -242,3 +243,45 @@ def test_unit_rows_scales_each_row_to_length_one_and_leaves_empty_rows_empty() -
     rows = unit_rows(matrix)
     assert not rows[::2].any()
     assert np.linalg.norm(rows[1::2], axis=1) == pytest.approx(np.ones(32))
+
+
+# --- fitting on a sample ----------------------------------------------------------------------------
+
+
+def test_a_model_fitted_on_a_sample_counts_rarity_over_everyone_and_places_everyone() -> None:
+    people = listeners(12)
+    rows = TasteRows.collect(people)
+    full = Population.fit_rows(rows)
+    sampled = Population.fit_rows(rows, sample=10, seed=1)
+
+    assert sampled.size == full.size == 12
+    assert sampled.artist_holders == full.artist_holders and sampled.genre_holders == full.genre_holders
+    assert sampled.dims == int(LATENT_SHARE * 10)  # the latent space comes from the ten sampled
+    assert all(sampled.taste(p).latent is not None for p in people)
+    again = Population.fit_rows(rows, sample=10, seed=1)
+    np.testing.assert_array_equal(again.factors, sampled.factors)  # a seed gives one model
+    other = Population.fit_rows(rows, sample=10, seed=2)
+    assert not np.allclose(np.abs(other.factors), np.abs(sampled.factors))  # another sample, another basis
+
+
+@pytest.mark.parametrize(("rarity", "genres"), [(True, True), (False, True), (True, False)])
+def test_rows_weighted_and_folded_in_at_once_agree_with_one_profile_at_a_time(
+    rarity: bool, genres: bool
+) -> None:
+    people = listeners(12)
+    rows = TasteRows.collect(people)
+    population = Population.fit_rows(rows, rarity=rarity, genres=genres)
+    artists, genre_rows = population.weighted_rows(rows)
+    latent = unit_rows(population.latent_of(artists.unit(), genre_rows.unit()))
+    for i, person_ in enumerate(people):
+        taste = population.taste(person_)
+        by_key = {rows.artist_keys[c]: v for c, v in zip(*_row(artists, i), strict=True)}
+        assert by_key == pytest.approx(taste.artists, rel=1e-6)
+        assert len(_row(genre_rows, i)[0]) == (len(taste.genres) if genres else 0)
+        assert taste.latent is not None
+        np.testing.assert_allclose(latent[i], taste.latent, atol=1e-6)
+
+
+def _row(rows: SparseRows, i: int) -> tuple[list[int], list[float]]:
+    start, end = rows.indptr[i], rows.indptr[i + 1]
+    return rows.indices[start:end].tolist(), rows.data[start:end].tolist()
