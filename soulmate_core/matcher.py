@@ -57,6 +57,12 @@ class Matcher:
         """Writes folded in since the snapshot: compaction (a rebuild) is due when this grows."""
         return len(self._touched)
 
+    def since_snapshot(self) -> tuple[Rows, NDArray[np.bool_]]:
+        """(the discoverable users written since the snapshot, as rows; the snapshot rows that
+        writes and deletions have outdated): what a reader of the snapshot adds and leaves out."""
+        delta = self._delta
+        return delta.rows, delta.dead
+
     def note_saved(self, profiles: Iterable[TasteProfile]) -> None:
         """Fold written profiles in; hidden ones only leave."""
         population = self.snapshot.population

@@ -21,9 +21,10 @@ from soulmate_core.population import Population, Taste, unit_rows
 from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.scoring import DEFAULT_BLEND, Blend
 from soulmate_core.sparse import SparseRows
+from soulmate_core.taste_map import ArtistNames, TasteMap
 from soulmate_core.taste_rows import TasteRows
 
-FORMAT = 3
+FORMAT = 4
 """Bumped whenever the file layout changes; an older file is rebuilt, never misread."""
 MIN_CLUSTERED = 2000
 """Below this many listeners a query scans everyone: exact, and still fast."""
@@ -128,6 +129,8 @@ class Snapshot:
     """Clusters a query scans, nearest first (see ``RECALL_TARGET``)."""
     store_version: str
     built_at: str
+    taste_map: TasteMap
+    """What the dashboard draws of everyone: the map, its clusters, named dimensions (``taste_map``)."""
 
     @classmethod
     def build(
@@ -139,7 +142,8 @@ class Snapshot:
         progress: Callable[[int], None] | None = None,
     ) -> Snapshot:
         """Fit the model on the discoverable ``profiles`` and lay them out as rows."""
-        collected = TasteRows.collect((p for p in profiles if p.discoverable), progress)
+        names = ArtistNames()
+        collected = TasteRows.collect(names.reading(p for p in profiles if p.discoverable), progress)
         population = Population.fit_rows(collected, seed=seed)
         artists, genres = population.weighted_rows(collected)
         latent = unit_rows(population.taste_matrix(collected).matmul(population.factors))
@@ -155,7 +159,8 @@ class Snapshot:
         )
         offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         probe = calibrate_probe(rows, offsets, centroids, seed)
-        return cls(population, rows, offsets, centroids, probe, store_version, utc_now_iso())
+        taste_map = TasteMap.build(collected, latent, population.factors, names.names, seed=seed).take(order)
+        return cls(population, rows, offsets, centroids, probe, store_version, utc_now_iso(), taste_map)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -285,6 +290,7 @@ def _arrays(snapshot: Snapshot) -> dict[str, NDArray[np.generic]]:
         "offsets": snapshot.offsets,
         "probe": np.array(snapshot.probe),
         "centroids": snapshot.centroids,
+        **snapshot.taste_map.arrays(),
     }
 
 
@@ -315,7 +321,8 @@ def _from_arrays(arrays: Mapping[str, NDArray[np.generic]]) -> Snapshot:
     offsets = arrays["offsets"].astype(np.int64)
     centroids = arrays["centroids"].astype(np.float32)
     probe = int(arrays["probe"])
-    return Snapshot(population, rows, offsets, centroids, probe, store_version, built_at)
+    taste_map = TasteMap.from_arrays(arrays)
+    return Snapshot(population, rows, offsets, centroids, probe, store_version, built_at, taste_map)
 
 
 def _sparse_arrays(name: str, rows: SparseRows) -> dict[str, NDArray[np.generic]]:

@@ -1,0 +1,328 @@
+"""What the dashboard shows of everyone, worked out by ``build-index`` and kept in the snapshot.
+
+- A 2-D map: the top two principal directions of the latent vectors (PCA on a sample), every
+  snapshot row projected onto them. A profile folded into the model lands where its row would.
+- A few map clusters (spherical k-means), each labelled by its members' dominant genres, else by
+  their top artists.
+- Names for the first latent dimensions: the artists that load most on each.
+- The spread of each named dimension and of niche-ness, for percentiles.
+
+Numpy only, computed once per build, so that no page load fits anything.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from soulmate_core.profile import TasteProfile
+from soulmate_core.sparse import SparseRows
+from soulmate_core.taste_rows import TasteRows
+
+MAP_CLUSTERS = 10
+"""Clusters on the map, at most: few enough to tell apart by colour."""
+NAMED_DIMS = 10
+"""Latent dimensions named and shown on the taste-dimension charts."""
+MIN_MAPPED = 5
+"""Fewer listeners than this make no map."""
+LEVELS = 1001
+"""A spread keeps every sorted value up to this many listeners, and this many quantiles above."""
+FIT_SAMPLE = 20_000
+"""Rows the projection and the map clusters are fitted on."""
+NAME_READERS = 2_000
+"""Artist names are spelled as the first this many listeners read spell them."""
+DRAWN = 2_000
+"""Listeners drawn on the map, at most: a sample fixed at build time, the same on every load."""
+_ROUNDS = 20
+
+Floats = NDArray[np.float32]
+
+
+class ArtistNames:
+    """Artist names as the first ``readers`` profiles of a stream spell them: the model keeps
+    artist keys only, and labels want names."""
+
+    def __init__(self, readers: int = NAME_READERS) -> None:
+        self.names: dict[str, str] = {}
+        self._left = readers
+
+    def reading(self, profiles: Iterable[TasteProfile]) -> Iterator[TasteProfile]:
+        for profile in profiles:
+            if self._left > 0:
+                self._left -= 1
+                for key, name in profile.artist_names().items():
+                    self.names.setdefault(key, name)
+            yield profile
+
+
+@dataclass(frozen=True)
+class TasteMap:
+    """Row ``i`` of ``coords`` and ``clusters`` is snapshot row ``i``."""
+
+    mean: Floats
+    """(dims,): the centre of the latent vectors the projection was fitted on."""
+    axes: Floats
+    """(2, dims): the map's x and y directions in the latent space."""
+    coords: Floats
+    """(rows, 2)."""
+    clusters: NDArray[np.int16]
+    centroids: Floats
+    """(clusters, dims): unit centres; a profile belongs to the nearest."""
+    cluster_labels: tuple[str, ...]
+    drawn: NDArray[np.int64]
+    """The snapshot rows drawn on the map, ascending."""
+    dim_labels: tuple[str, ...]
+    dim_spread: Floats
+    """(named dims, values): each named dimension's sorted values, or quantiles."""
+    niche_spread: Floats
+    """Everyone's niche score (``insights.niche``), sorted, or its quantiles."""
+
+    @property
+    def available(self) -> bool:
+        return bool(self.cluster_labels)
+
+    @classmethod
+    def build(
+        cls,
+        rows: TasteRows,
+        latent: NDArray[np.float64],
+        factors: NDArray[np.float64],
+        artist_names: Mapping[str, str],
+        *,
+        seed: int = 0,
+    ) -> TasteMap:
+        """``latent``: the unit latent vector of each of ``rows``; ``factors``: the model's, whose
+        first rows are ``rows.artist_keys`` in order; ``artist_names``: key -> name, for labels."""
+        n, dims = latent.shape
+        niche = spread(niche_scores(rows.artists))
+        if n < MIN_MAPPED or dims < 2:
+            return cls.empty(n, dims, niche)
+        random = np.random.default_rng(seed)
+        sample = latent[np.sort(random.choice(n, min(n, FIT_SAMPLE), replace=False))]
+        mean, axes = _principal_axes(sample)
+        centroids = _spherical_kmeans(sample, max(1, min(MAP_CLUSTERS, n // MIN_MAPPED)), random)
+        clusters, centroids = _by_size(_nearest(latent, centroids), centroids)
+        drawn = np.sort(random.choice(n, min(n, DRAWN), replace=False)).astype(np.int64)
+        named = min(NAMED_DIMS, dims)
+        return cls(
+            mean.astype(np.float32),
+            axes.astype(np.float32),
+            (latent @ axes.T - mean @ axes.T).astype(np.float32),
+            clusters.astype(np.int16),
+            centroids.astype(np.float32),
+            _cluster_labels(rows, clusters, len(centroids), artist_names),
+            drawn,
+            _dim_labels(factors[: len(rows.artist_keys), :named], rows.artist_keys, artist_names),
+            np.stack([spread(latent[:, d]) for d in range(named)]),
+            niche,
+        )
+
+    @classmethod
+    def empty(cls, rows: int, dims: int, niche: Floats | None = None) -> TasteMap:
+        """No map (too few listeners), with the niche spread when there is one."""
+        return cls(
+            np.zeros(dims, np.float32),
+            np.zeros((2, dims), np.float32),
+            np.zeros((rows, 2), np.float32),
+            np.zeros(rows, np.int16),
+            np.zeros((0, dims), np.float32),
+            (),
+            np.zeros(0, np.int64),
+            (),
+            np.zeros((0, 0), np.float32),
+            np.zeros(0, np.float32) if niche is None else niche,
+        )
+
+    def take(self, order: NDArray[np.intp]) -> TasteMap:
+        """The map with its rows in ``order``, as the snapshot lays them out."""
+        moved = np.empty(len(order), dtype=np.int64)
+        moved[order] = np.arange(len(order))
+        drawn = np.sort(moved[self.drawn])
+        return replace(self, coords=self.coords[order], clusters=self.clusters[order], drawn=drawn)
+
+    def place(self, latent: NDArray[np.floating]) -> NDArray[np.float64]:
+        """Map positions of unit latent vectors: (2,) for one, (n, 2) for n."""
+        axes = self.axes.astype(np.float64).T
+        placed: NDArray[np.float64] = latent.astype(np.float64) @ axes - self.mean.astype(np.float64) @ axes
+        return placed
+
+    def cluster_of(self, latent: NDArray[np.floating]) -> NDArray[np.intp]:
+        """The nearest map cluster of each of (n, dims) unit latent vectors."""
+        return _nearest(latent.astype(np.float64), self.centroids)
+
+    def percentiles(self, latent: NDArray[np.floating]) -> list[float]:
+        """For each named dimension, the share of listeners below this unit latent vector."""
+        return [share_below(self.dim_spread[d], float(latent[d])) for d in range(len(self.dim_labels))]
+
+    def arrays(self) -> dict[str, NDArray[np.generic]]:
+        return {
+            "map_mean": self.mean,
+            "map_axes": self.axes,
+            "map_coords": self.coords,
+            "map_clusters": self.clusters,
+            "map_centroids": self.centroids,
+            "map_cluster_labels": np.array(self.cluster_labels, dtype=np.str_),
+            "map_drawn": self.drawn,
+            "map_dim_labels": np.array(self.dim_labels, dtype=np.str_),
+            "map_dim_spread": self.dim_spread,
+            "map_niche_spread": self.niche_spread,
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, NDArray[np.generic]]) -> TasteMap:
+        return cls(
+            arrays["map_mean"].astype(np.float32),
+            arrays["map_axes"].astype(np.float32),
+            arrays["map_coords"].astype(np.float32),
+            arrays["map_clusters"].astype(np.int16),
+            arrays["map_centroids"].astype(np.float32),
+            _strings(arrays["map_cluster_labels"]),
+            arrays["map_drawn"].astype(np.int64),
+            _strings(arrays["map_dim_labels"]),
+            arrays["map_dim_spread"].astype(np.float32),
+            arrays["map_niche_spread"].astype(np.float32),
+        )
+
+
+def _strings(array: NDArray[np.generic]) -> tuple[str, ...]:
+    return tuple(str(text) for text in array.tolist())
+
+
+def niche_scores(artists: SparseRows) -> NDArray[np.float64]:
+    """``insights.niche``'s score of every row of artist shares, holders counted over the rows."""
+    listeners = len(artists)
+    if listeners <= 1:
+        return np.zeros(listeners)
+    holders = np.maximum(np.bincount(artists.indices, minlength=artists.width), 1)
+    rarity = np.log(listeners / holders) / np.log(listeners)
+    return np.clip(artists.row_sums(artists.data * rarity[artists.indices]), 0.0, 1.0)
+
+
+def spread(values: NDArray[np.floating]) -> Floats:
+    """``values`` sorted, or their ``LEVELS`` quantiles when there are more."""
+    kept = np.sort(values) if len(values) <= LEVELS else np.quantile(values, np.linspace(0.0, 1.0, LEVELS))
+    return np.asarray(kept, dtype=np.float32)
+
+
+def share_below(spread: Floats, value: float) -> float:
+    """The share of a spread's values below ``value``."""
+    if not len(spread):
+        return 0.0
+    return float(np.searchsorted(spread, np.float32(value), side="left")) / len(spread)
+
+
+def _principal_axes(points: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(mean, the top two principal directions as rows), each signed so that its largest
+    coordinate is positive: the same data always draws the same map."""
+    mean = points.mean(axis=0)
+    centred = points - mean
+    values, vectors = np.linalg.eigh(centred.T @ centred)
+    axes = vectors[:, np.argsort(-values, kind="stable")[:2]].T
+    signs = np.sign(axes[np.arange(2), np.argmax(np.abs(axes), axis=1)])
+    return mean, axes * np.where(signs == 0, 1.0, signs)[:, None]
+
+
+def _spherical_kmeans(
+    points: NDArray[np.float64], k: int, random: np.random.Generator
+) -> NDArray[np.float64]:
+    """Unit centres of ``k`` clusters of unit ``points`` by cosine, seeded k-means++ style."""
+    centres = [points[random.integers(len(points))]]
+    for _ in range(1, k):
+        distance = np.clip(1.0 - np.max(points @ np.array(centres).T, axis=1), 0.0, None)
+        total = distance.sum()
+        if total <= 0:
+            break
+        centres.append(points[random.choice(len(points), p=distance / total)])
+    found = np.array(centres)
+    for _ in range(_ROUNDS):
+        nearest = _nearest(points, found)
+        sums = np.zeros_like(found)
+        np.add.at(sums, nearest, points)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        found = np.where(norms > 1e-12, sums / np.where(norms > 1e-12, norms, 1.0), found)
+    return found
+
+
+def _nearest(points: NDArray[np.float64], centres: NDArray[np.floating]) -> NDArray[np.intp]:
+    if not len(centres):
+        return np.zeros(len(points), dtype=np.intp)
+    nearest: NDArray[np.intp] = np.argmax(points @ centres.astype(np.float64).T, axis=1)
+    return nearest
+
+
+def _by_size(
+    clusters: NDArray[np.intp], centroids: NDArray[np.float64]
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """Empty clusters dropped, the rest numbered from the largest down."""
+    sizes = np.bincount(clusters, minlength=len(centroids))
+    kept = [c for c in np.argsort(-sizes, kind="stable").tolist() if sizes[c] > 0]
+    renumber = np.zeros(len(centroids), dtype=np.intp)
+    renumber[kept] = np.arange(len(kept))
+    return renumber[clusters], centroids[kept]
+
+
+def _cluster_labels(
+    rows: TasteRows, clusters: NDArray[np.intp], count: int, names: Mapping[str, str]
+) -> tuple[str, ...]:
+    """Each cluster's two most telling genres, else artists; a label already taken tries the
+    next ones, so that no two clusters read alike."""
+    genres = _telling(_totals(rows.genres, clusters, count))
+    artists = _telling(_totals(rows.artists, clusters, count))
+    labels: list[str] = []
+    for c in range(count):
+        if genres[c].any():
+            ranked = [rows.genre_keys[i] for i in _heaviest(genres[c])]
+        else:
+            ranked = [names.get(rows.artist_keys[i], rows.artist_keys[i]) for i in _heaviest(artists[c])]
+        labels.append(_unused(ranked, labels) if ranked else f"listeners {c + 1}")
+    return tuple(labels)
+
+
+def _totals(rows: SparseRows, clusters: NDArray[np.intp], count: int) -> NDArray[np.float64]:
+    """(clusters, columns): the summed shares of each cluster's rows."""
+    cells = clusters[rows.row_of].astype(np.int64) * rows.width + rows.indices
+    totals = np.bincount(cells, weights=rows.data, minlength=count * rows.width)
+    return totals.astype(np.float64).reshape(count, rows.width)
+
+
+def _telling(totals: NDArray[np.float64]) -> NDArray[np.float64]:
+    """How well each column tells each cluster: its share of the cluster's listening times the
+    share of its listening that is in the cluster, so that what everyone plays names nobody."""
+    everywhere = totals.sum(axis=0, keepdims=True)
+    within = totals.sum(axis=1, keepdims=True)
+    telling: NDArray[np.float64] = totals**2 / np.maximum(everywhere, 1e-12) / np.maximum(within, 1e-12)
+    return telling
+
+
+def _heaviest(totals: NDArray[np.float64], limit: int = 5) -> list[int]:
+    top = np.argsort(-totals, kind="stable")[:limit]
+    return [int(i) for i in top if totals[i] > 0]
+
+
+def _unused(ranked: Sequence[str], taken: Sequence[str]) -> str:
+    options = [" / ".join(pair) for pair in itertools.combinations(ranked, 2)] or [ranked[0]]
+    for label in options:
+        if label not in taken:
+            return label
+    return next(f"{options[0]} ({n})" for n in itertools.count(2) if f"{options[0]} ({n})" not in taken)
+
+
+def _dim_labels(
+    loadings: NDArray[np.float64], keys: Sequence[str], names: Mapping[str, str]
+) -> tuple[str, ...]:
+    """Each dimension named by the two artists loading most on it, not reusing earlier ones;
+    artists whose names were recorded come first."""
+    free = np.array([key in names for key in keys], dtype=bool)
+    if not free.any():
+        free[:] = True
+    labels = []
+    for d in range(loadings.shape[1]):
+        scores = np.where(free, loadings[:, d], -np.inf)
+        picked = [int(i) for i in np.argsort(-scores, kind="stable")[:2] if free[i]]
+        free[picked] = False
+        labels.append(" · ".join(names.get(keys[i], keys[i]) for i in picked) or "mixed")
+    return tuple(labels)
