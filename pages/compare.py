@@ -37,12 +37,11 @@ if profile.has_genres and other.has_genres:
     series = {"you": [mine.get(a, 0.0) for a in axes], other.display_name: [theirs.get(a, 0.0) for a in axes]}
     st.plotly_chart(charts.radar(axes, series, "Genre families"), key="radar")
 else:
-    space = data.taste_space()
-    if space is not None:
-        mine_vec, theirs_vec = space.project(profile)[1], space.project(other)[1]
-        series = {"you": space.percentiles(mine_vec), other.display_name: space.percentiles(theirs_vec)}
+    mine_dims, theirs_dims = data.taste_dimensions(profile), data.taste_dimensions(other)
+    if mine_dims is not None and theirs_dims is not None:
+        series = {"you": mine_dims.percentiles, other.display_name: theirs_dims.percentiles}
         st.plotly_chart(
-            charts.radar(list(space.dim_labels), series, "Latent taste dimensions (percentiles)"), key="radar"
+            charts.radar(list(mine_dims.labels), series, "Latent taste dimensions (percentiles)"), key="radar"
         )
 
 shared, only_me, only_them = shared_and_unique(profile, other)

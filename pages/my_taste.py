@@ -10,7 +10,8 @@ st.title("My taste")
 st.caption(f"{profile.display_name} · from {profile.source} · updated {profile.updated_at[:10]}")
 
 spread = diversity(profile)
-rarity = niche(profile, data.stats())
+stats, counted = data.stats(), data.counted(profile)
+rarity = niche(profile, stats, counted=counted)
 left, right = st.columns(2)
 left.metric("Diversity", f"{round(100 * spread.value)} / 100")
 left.caption(
@@ -28,14 +29,13 @@ if profile.has_genres:
     a.plotly_chart(charts.genre_sunburst(genre_families(profile)), key="genre_sunburst")
     b.plotly_chart(charts.genre_bars(profile.genre_weights), key="genre_bars")
 else:
-    space = data.taste_space()
-    if space is not None:
-        _, latent = space.project(profile)
+    dimensions = data.taste_dimensions(profile)
+    if dimensions is not None:
         st.info(
             "Your source gives no genres, so here is your taste along dimensions learned from "
             "everyone's artists. Each is named by the artists that define it."
         )
-        st.plotly_chart(charts.latent_bars(space.dim_labels, space.percentiles(latent)), key="latent_dims")
+        st.plotly_chart(charts.latent_bars(dimensions.labels, dimensions.percentiles), key="latent_dims")
     else:
         st.info("Your source gives no genres; your artists below tell the story.")
 
@@ -56,7 +56,7 @@ if rising or falling:
 else:
     st.caption("Drift needs both a recent and a longer time range; this profile has one.")
 
-rare = rare_artists(profile, data.stats())
+rare = rare_artists(profile, stats, counted=counted)
 if rare:
     st.subheader("Your rarest artists")
     st.write(", ".join(f"**{name}** ({others} other listeners)" for name, others in rare))

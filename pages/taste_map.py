@@ -1,4 +1,4 @@
-"""Taste map: everyone who opted in, placed by taste, with you highlighted."""
+"""Taste map: listeners who opted in, placed by taste, with you and your soulmates highlighted."""
 
 import streamlit as st
 
@@ -6,25 +6,23 @@ from soulmate_app import charts, data, session
 
 profile = session.require_profile()
 st.title("Taste map")
-st.caption(
-    "Each dot is a listener who opted in, placed by a low-rank model of artists and genres "
-    "(truncated SVD, then PCA). Close dots listen alike. Colours are taste clusters."
-)
-space = data.taste_space()
-if space is None:
+view = data.taste_map(profile)
+if view is None:
     st.info("The map needs a few more listeners who opted in.")
     st.stop()
-position, _ = space.project(profile)
-st.plotly_chart(
-    charts.taste_map(
-        xs=space.coords[:, 0].tolist(),
-        ys=space.coords[:, 1].tolist(),
-        names=list(space.display_names),
-        clusters=space.clusters.tolist(),
-        cluster_labels=list(space.cluster_labels),
-        me=(float(position[0]), float(position[1]), profile.display_name),
-    ),
-    key="taste_map",
+st.caption(
+    "Each dot is a listener who opted in, placed by the two main directions of the latent taste "
+    "model that matching uses. Close dots listen alike. Colours are taste clusters; diamonds are "
+    "your soulmates."
 )
-if not profile.discoverable:
+st.plotly_chart(charts.taste_map(view), key="taste_map")
+if view.drawn < view.everyone:
+    st.caption(
+        f"A sample of {view.drawn:,} of the {view.everyone:,} listeners is drawn, the same on every visit."
+    )
+if view.me is None:
+    st.caption(
+        "None of your artists are known to the model yet, so your star is missing until its next build."
+    )
+elif not profile.discoverable:
     st.caption("Your star is shown only to you: others will see you once you opt in.")

@@ -2,8 +2,7 @@
 
 - ``dynamodb``: the DynamoDB store (boto3), and ``parallel_scan``, its parallel Scan segments;
 - ``s3_snapshots``: the match snapshot kept in S3 (boto3);
-- ``spotify_client``: the Spotify Web API client (spotipy, requests);
-- ``taste_space``: the taste map's fitting (scikit-learn), for the dashboard and notebooks only.
+- ``spotify_client``: the Spotify Web API client (spotipy, requests).
 
 Import the module you need; this package itself loads none of them. ``open_store(url)`` turns a
 store URL into an adapter, ``open_index`` a store and a snapshot location into a match index.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
 from soulmate_core import ArtistEntry, Match
 from soulmate_core.insights import DriftRow
+from soulmate_core.overview import TasteMapView
 
 RANGE_LABELS = {
     "short_term": "last 4 weeks",
@@ -29,6 +31,12 @@ PALETTE = (
     "#E63946",
     "#3A86FF",
 )
+
+
+def shown(text: str) -> str:
+    """Someone's text (a display name, an artist, a genre) as Plotly shows it literally: it reads
+    tags such as <a> and <b> in labels and hover text."""
+    return html.escape(text, quote=False)
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
@@ -123,7 +131,7 @@ def latent_bars(labels: Sequence[str], values: Sequence[float]) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=[round(100 * v) for v in values],
-            y=list(labels),
+            y=[shown(label) for label in labels],
             orientation="h",
             marker_color=PALETTE[3],
             hovertemplate="%{y}: stronger than %{x}% of listeners<extra></extra>",
@@ -163,14 +171,14 @@ def match_scores(found: Sequence[Match]) -> go.Figure:
 
 def radar(axes: Sequence[str], series: Mapping[str, Sequence[float]], title: str) -> go.Figure:
     fig = go.Figure()
-    closed = [*axes, axes[0]] if axes else []
+    closed = [shown(a) for a in (*axes, axes[0])] if axes else []
     for i, (name, values) in enumerate(series.items()):
         vals = [round(100 * v, 1) for v in values]
         fig.add_trace(
             go.Scatterpolar(
                 r=[*vals, vals[0]] if vals else [],
                 theta=closed,
-                name=name,
+                name=shown(name),
                 fill="toself",
                 opacity=0.6,
                 line={"color": PALETTE[i % len(PALETTE)]},
@@ -180,35 +188,47 @@ def radar(axes: Sequence[str], series: Mapping[str, Sequence[float]], title: str
     return _layout(fig, title, height=460)
 
 
-def taste_map(
-    xs: Sequence[float],
-    ys: Sequence[float],
-    names: Sequence[str],
-    clusters: Sequence[int],
-    cluster_labels: Sequence[str],
-    me: tuple[float, float, str] | None,
-) -> go.Figure:
-    """Everyone discoverable as a dot, coloured by cluster; hover shows display names only."""
+def taste_map(view: TasteMapView) -> go.Figure:
+    """Listeners as dots coloured by taste cluster (a cluster keeps its colour on every draw), your
+    soulmates as diamonds, you as a star on top. Hover shows display names only."""
     fig = go.Figure()
-    for c, label in enumerate(cluster_labels):
-        members = [i for i, k in enumerate(clusters) if k == c]
-        fig.add_trace(
-            go.Scattergl(
-                x=[xs[i] for i in members],
-                y=[ys[i] for i in members],
-                text=[names[i] for i in members],
-                mode="markers",
-                name=label,
-                marker={"size": 7, "color": PALETTE[c % len(PALETTE)], "opacity": 0.75},
-                hovertemplate="%{text}<extra></extra>",
+    for c, label in enumerate(view.cluster_labels):
+        members = [d for d in view.listeners if d.cluster == c]
+        if members:
+            fig.add_trace(
+                go.Scatter(  # SVG, not WebGL: a WebGL canvas would cover the soulmates and you
+                    x=[d.x for d in members],
+                    y=[d.y for d in members],
+                    text=[shown(d.name) for d in members],
+                    mode="markers",
+                    name=shown(label),
+                    marker={"size": 7, "color": PALETTE[c % len(PALETTE)], "opacity": 0.75},
+                    hovertemplate="%{text}<extra></extra>",
+                )
             )
-        )
-    if me is not None:
+    if view.soulmates:
         fig.add_trace(
             go.Scatter(
-                x=[me[0]],
-                y=[me[1]],
-                text=[me[2]],
+                x=[d.x for d in view.soulmates],
+                y=[d.y for d in view.soulmates],
+                text=[shown(d.name) for d in view.soulmates],
+                mode="markers",
+                name="your soulmates",
+                marker={
+                    "size": 13,
+                    "symbol": "diamond",
+                    "color": [PALETTE[d.cluster % len(PALETTE)] for d in view.soulmates],
+                    "line": {"width": 2, "color": "#111111"},
+                },
+                hovertemplate="%{text} (your soulmate)<extra></extra>",
+            )
+        )
+    if view.me is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[view.me.x],
+                y=[view.me.y],
+                text=[shown(view.me.name)],
                 mode="markers+text",
                 textposition="top center",
                 name="you",
@@ -224,4 +244,5 @@ def taste_map(
     fig.update_xaxes(showticklabels=False, title="")
     fig.update_yaxes(showticklabels=False, title="")
     fig.update_layout(legend={"title": "taste clusters"})
-    return _layout(fig, "Taste map: everyone who opted in", height=560)
+    whom = f"{view.drawn:,} of the {view.everyone:,}" if view.drawn < view.everyone else "everyone"
+    return _layout(fig, f"Taste map: {whom} who opted in", height=560)

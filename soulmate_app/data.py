@@ -1,8 +1,10 @@
-"""Shared, cached access to the store and to population-level computations.
+"""Shared, cached access to the store and to what the match index knows of everyone.
 
-The store is opened once per process. Everything computed over the population is cached under the
-store's ``version()``, so a save or a delete shows up on the next rerun, in every session.
-Nothing here holds per-user state: that lives in ``st.session_state`` (see ``session``).
+The store and the match index are opened once per process. Everything about the population comes
+from the index's snapshot, made by ``soulmate build-index`` and kept current by writes
+(``soulmate_core.overview``): no page load reads every profile or fits anything. What is cached
+here is keyed by the store's ``version()``, so a save or a delete shows up on the next rerun, in
+every session. Nothing here holds per-user state: that lives in ``st.session_state`` (``session``).
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ import streamlit as st
 
 from soulmate_adapters import open_store
 from soulmate_adapters.stores import open_index
-from soulmate_adapters.taste_space import TasteSpace, build_taste_space
 from soulmate_app.settings import load_settings
-from soulmate_core import Store, TasteProfile, service
-from soulmate_core.insights import PopulationStats, population_stats
+from soulmate_core import Store, TasteProfile, overview, service
+from soulmate_core.insights import PopulationStats
 from soulmate_core.live import LiveIndex
+from soulmate_core.overview import Dimensions, Drawn, TasteMapView
 from soulmate_core.scoring import Match
+from soulmate_core.snapshot import Snapshot
+
+SOULMATES_ON_THE_MAP = 10
 
 
 @st.cache_resource(show_spinner=False)
@@ -39,36 +44,51 @@ def index() -> LiveIndex:
     return _index(settings.store_url, settings.index_path)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _everyone(url: str, version: str) -> list[TasteProfile]:
-    return list(_store(url).iter_all())
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _stats(url: str, version: str) -> PopulationStats:
-    return population_stats(_everyone(url, version))
+def snapshot() -> Snapshot:
+    return index().matcher().snapshot
 
 
 def stats() -> PopulationStats:
-    url = load_settings().store_url
-    return _stats(url, _store(url).version())
+    return overview.population_stats(snapshot())
+
+
+def counted(profile: TasteProfile) -> bool:
+    """Whether ``profile`` is one of the listeners ``stats()`` counts."""
+    return profile.user_id in snapshot().positions
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _personas(url: str, version: str) -> list[TasteProfile]:
+    return overview.demo_personas(index().matcher(), _store(url))
 
 
 def demo_personas() -> list[TasteProfile]:
     url = load_settings().store_url
-    return [p for p in _everyone(url, _store(url).version()) if p.source == "demo" and p.discoverable]
+    return _personas(url, _store(url).version())
 
 
 def matches(user_id: str, limit: int) -> list[Match]:
     return service.matches_for(store(), user_id, limit, index=index())
 
 
-@st.cache_resource(show_spinner="Mapping everyone's taste…", max_entries=4)
-def _space(url: str, version: str) -> TasteSpace | None:
-    return build_taste_space([p for p in _everyone(url, version) if p.discoverable])
+def taste_dimensions(profile: TasteProfile) -> Dimensions | None:
+    """``profile``'s percentiles on the latent dimensions named at build time."""
+    return overview.dimensions(snapshot(), profile)
 
 
-def taste_space() -> TasteSpace | None:
-    """The taste space of everyone discoverable; None when too few people opted in."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _drawn(url: str, version: str, built_at: str) -> Drawn:
+    return overview.drawn(index().matcher())
+
+
+def taste_map(profile: TasteProfile) -> TasteMapView | None:
+    """The map for ``profile``: a sample of everyone who opted in, plus them and their best
+    soulmates; None when too few listeners opted in to draw one."""
+    current = snapshot()
+    if not current.taste_map.available:
+        return None
     url = load_settings().store_url
-    return _space(url, _store(url).version())
+    drawn = _drawn(url, _store(url).version(), current.built_at)
+    ids = [m.other_id for m in matches(profile.user_id, SOULMATES_ON_THE_MAP)]
+    live = store().get_many(ids)
+    return overview.taste_map_view(current, drawn, profile, [live[u] for u in ids if u in live])

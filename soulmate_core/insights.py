@@ -1,7 +1,7 @@
 """Descriptive figures about one profile, some against the population: pure and cheap.
 
 - diversity: how evenly listening spreads over genres (or artists when there are no genres);
-- niche-ness: how rare the artists are among everyone stored;
+- niche-ness: how rare the artists are among everyone who opted in;
 - drift: which artists rose and fell between the long and the short time range;
 - genre families: "west coast hip hop" belongs to "hip hop", for sunbursts and radars.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -188,21 +188,12 @@ def diversity(profile: TasteProfile) -> Diversity:
 
 @dataclass(frozen=True)
 class PopulationStats:
-    """How many stored listeners have each artist, and everyone's niche score (sorted)."""
+    """How many listeners hold each artist, and everyone's niche score, sorted (quantiles of it
+    in a large population). ``overview.population_stats`` reads them from the match snapshot."""
 
     listeners: int
     artist_listeners: Mapping[str, int]
     niche_scores: tuple[float, ...]
-
-
-def population_stats(profiles: Sequence[TasteProfile]) -> PopulationStats:
-    counts: dict[str, int] = {}
-    for profile in profiles:
-        for key in profile.artist_weights():
-            counts[key] = counts.get(key, 0) + 1
-    partial = PopulationStats(len(profiles), counts, ())
-    scores = sorted(_niche_score(p, partial, counted=True) for p in profiles)
-    return PopulationStats(len(profiles), counts, tuple(scores))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -70,26 +71,36 @@ def test_taste_map_shows_discoverable_listeners_by_name_only(app, store: Store) 
     at = sign_in_as_persona(app(), PERSONA)
     at.switch_page("pages/taste_map.py").run()
     figure = figure_titled(at, "Taste map")
-    (me,) = [t for t in figure["data"] if t["name"] == "you"]
-    assert me["text"] == [store.get(PERSONA).display_name]
-    clusters = [t for t in figure["data"] if t is not me]
+    traces = {t["name"]: t for t in figure["data"]}
+    me, soulmates = traces.pop("you"), traces.pop("your soulmates")
+    assert shown(me["text"]) == [store.get(PERSONA).display_name]
+    best = service.matches_for(store, PERSONA, 10)
+    assert shown(soulmates["text"]) == [m.other_display_name for m in best]
+    clusters = list(traces.values())
 
-    # Every listener who opted in is exactly one dot, in exactly one cluster; nobody else is a dot.
+    # Every listener who opted in is exactly one mark: a cluster's dot, a soulmate or you.
     discoverable = {p.display_name: p for p in store.iter_all() if p.discoverable}
     assert len(discoverable) == sum(1 for _ in store.iter_all()) - 1
-    assert sorted(name for t in clusters for name in t["text"]) == sorted(discoverable)
+    marks = [name for t in [*clusters, soulmates, me] for name in shown(t["text"])]
+    assert sorted(marks) == sorted(discoverable)
     assert all(len(t["x"]) == len(t["y"]) == len(t["text"]) > 0 for t in clusters)
     assert hidden.display_name not in json.dumps(figure)
+    assert "everyone who opted in" in figure["layout"]["title"]["text"]
 
     # Each cluster's legend entry is a readable label of genres its own members listen to.
     labels = [t["name"] for t in clusters]
     assert len(clusters) >= 5 and len(set(labels)) == len(labels)
     for trace in clusters:
-        member_genres = {g for name in trace["text"] for g in discoverable[name].genre_weights}
-        parts = trace["name"].split(" / ")
+        member_genres = {g for name in shown(trace["text"]) for g in discoverable[name].genre_weights}
+        parts = html.unescape(trace["name"]).split(" / ")
         assert all(part.strip() and part in member_genres for part in parts), trace["name"]
 
     # Hover shows display names; no user id reaches the browser.
-    assert all("%{text}" in t["hovertemplate"] for t in clusters)
+    assert all("%{text}" in t["hovertemplate"] for t in figure["data"])
     dumped = json.dumps(figure)
     assert [p.user_id for p in store.iter_all() if p.user_id in dumped] == []
+
+
+def shown(texts: list[str]) -> list[str]:
+    """Plotly text as the browser shows it: the chart escapes names, since Plotly reads tags."""
+    return [html.unescape(text) for text in texts]
