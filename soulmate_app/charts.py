@@ -231,6 +231,7 @@ def taste_map(view: TasteMapView) -> go.Figure:
                 text=[shown(view.me.name)],
                 mode="markers+text",
                 textposition="top center",
+                textfont={"color": "#111111", "size": 14},
                 name="you",
                 marker={
                     "size": 18,
