@@ -316,10 +316,10 @@ def _from_arrays(arrays: Mapping[str, NDArray[np.generic]]) -> Snapshot:
         tuple(_texts("display_names", arrays)),
         _sparse_from("artists", arrays),
         _sparse_from("genres", arrays),
-        arrays["latent"].astype(np.float16),
+        arrays["latent"].astype(np.float16, copy=False),
     )
-    offsets = arrays["offsets"].astype(np.int64)
-    centroids = arrays["centroids"].astype(np.float32)
+    offsets = arrays["offsets"].astype(np.int64, copy=False)
+    centroids = arrays["centroids"].astype(np.float32, copy=False)
     probe = int(arrays["probe"])
     taste_map = TasteMap.from_arrays(arrays)
     return Snapshot(population, rows, offsets, centroids, probe, store_version, built_at, taste_map)
@@ -339,9 +339,9 @@ def _sparse_arrays(name: str, rows: SparseRows) -> dict[str, NDArray[np.generic]
 
 def _sparse_from(name: str, arrays: Mapping[str, NDArray[np.generic]]) -> SparseRows:
     return SparseRows(
-        arrays[f"{name}_indptr"].astype(np.int64),
-        arrays[f"{name}_indices"].astype(np.int32),
-        arrays[f"{name}_data"].astype(np.float32),
+        arrays[f"{name}_indptr"].astype(np.int64, copy=False),
+        arrays[f"{name}_indices"].astype(np.int32, copy=False),
+        arrays[f"{name}_data"].astype(np.float32, copy=False),
         int(arrays[f"{name}_width"]),
     )
 
