@@ -36,7 +36,10 @@ def set_discoverable(store: Store, user_id: str, discoverable: bool) -> TastePro
 
 
 def matches_for(store: Store, user_id: str, limit: int, index: LiveIndex | None = None) -> list[Match]:
-    """The user's best ``limit`` matches among discoverable users. Raises ``UnknownUserError``."""
+    """The user's best ``limit`` matches among discoverable users. Raises ``UnknownUserError``.
+
+    Without ``index`` one is built over the whole store first: for scripts and tests only. The
+    dashboard, the CLI and the API pass the process's ``LiveIndex``."""
     me = get_profile(store, user_id)
     return (index or LiveIndex(store)).matcher().top_k(me, limit)
 
