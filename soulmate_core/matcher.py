@@ -94,15 +94,19 @@ class Matcher:
         of the nearest taste clusters to scan: the snapshot's calibrated number by default."""
         delta = self._delta
         taste = self.snapshot.population.taste(me)
-        base, fresh = self._candidates(
-            Query.of(taste, self.snapshot.population), me.user_id, delta, k + MARGIN, probe
-        )
-        if self.confirm:
-            found = self._confirmed(me, taste, [self.snapshot.rows.user_ids[i] for i in base] + fresh, k)
-        else:
-            explainer = RowExplainer(me, taste, self.snapshot.population, self.blend)
-            found = explainer.explain(self.snapshot.rows, np.asarray(base, dtype=np.intp))
-            found += [self._explain(me, taste, *delta.profiles[u]) for u in fresh]
+        query = Query.of(taste, self.snapshot.population)
+        limit = k + MARGIN
+        while True:
+            base, fresh = self._candidates(query, me.user_id, delta, limit, probe)
+            if not self.confirm:
+                explainer = RowExplainer(me, taste, self.snapshot.population, self.blend)
+                found = explainer.explain(self.snapshot.rows, np.asarray(base, dtype=np.intp))
+                found += [self._explain(me, taste, *delta.profiles[u]) for u in fresh]
+                break
+            found = self._confirmed(me, taste, [self.snapshot.rows.user_ids[i] for i in base] + fresh)
+            if len(found) >= k or len(base) + len(fresh) < limit:
+                break
+            limit *= 4  # many candidates left the store since the snapshot: look further
         found.sort(key=lambda m: (-m.score, m.other_id))
         return found[:k]
 
@@ -122,7 +126,7 @@ class Matcher:
         base = [int(o) for o in owners if o >= 0]
         return base, [delta.rows.user_ids[-1 - int(o)] for o in owners if o < 0]
 
-    def _confirmed(self, me: TasteProfile, taste: Taste, candidates: list[str], k: int) -> list[Match]:
+    def _confirmed(self, me: TasteProfile, taste: Taste, candidates: list[str]) -> list[Match]:
         live = self.store.get_many(candidates)
         population = self.snapshot.population
         return [

@@ -221,3 +221,16 @@ def test_a_failed_look_for_a_newer_snapshot_keeps_the_loaded_one_serving(
     with caplog.at_level("WARNING", logger="soulmate.index"):
         assert ranking(index.matcher().top_k(me, K)) == ranking(first)
     assert "S3 is down" in caplog.text
+
+
+def test_confirmed_matches_look_further_when_candidates_left_the_store_unseen(store: Store) -> None:
+    """As on DynamoDB: another process deletes people the snapshot still holds, and this matcher
+    hears nothing of it; it still finds k live matches, the exact ones."""
+    snapshot = Snapshot.build(store.iter_all(), store.version())
+    matcher = Matcher(store, snapshot, confirm=True)
+    fan = next(p for p in store.iter_all() if p.discoverable)
+    for gone in matcher.top_k(fan, 2 * K):  # more than the matcher's margin
+        store.delete(gone.other_id)
+    found = matcher.top_k(fan, K)
+    assert len(found) == K
+    assert ranking(found) == ranking(exact_top_k(store, snapshot, fan, K))
