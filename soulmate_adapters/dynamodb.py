@@ -142,10 +142,23 @@ class DynamoDBStore:
     def iter_all(self) -> Iterator[TasteProfile]:
         with _store_errors():
             for items in self._pages():
-                yield from valid_profiles(
-                    ((item.get("user_id", {}).get("S", "?"), partial(_decode, item)) for item in items),
-                    self.skipped,
-                )
+                yield from self._valid(items)
+
+    def iter_part(self, part: int, parts: int) -> Iterator[TasteProfile]:
+        """Scan segment ``part`` of ``parts``: DynamoDB's own split of the table."""
+        if not 0 <= part < parts:
+            raise StoreError(f"part {part} of {parts}")
+        paginator = self._client.get_paginator("scan")
+        with _store_errors():
+            for page in paginator.paginate(
+                TableName=self.table, ConsistentRead=True, Segment=part, TotalSegments=parts
+            ):
+                yield from self._valid(page.get("Items", []))
+
+    def _valid(self, items: list[Item]) -> Iterator[TasteProfile]:
+        return valid_profiles(
+            ((item.get("user_id", {}).get("S", "?"), partial(_decode, item)) for item in items), self.skipped
+        )
 
     def _pages(self) -> Iterator[list[Item]]:
         if self.scan_segments > 1:

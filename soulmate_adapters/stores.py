@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from soulmate_core.errors import StoreError
-from soulmate_core.live import LiveIndex, Snapshots
+from soulmate_core.live import LiveIndex, Snapshots, build_snapshot
 from soulmate_core.settings import get_settings
+from soulmate_core.snapshot import Snapshot
 from soulmate_core.store import Store
 from soulmate_core.store.snapshots import SnapshotFile
 
@@ -40,7 +43,12 @@ def open_store(url: str | None = None, *, scan_segments: int = 1) -> Store:
 
 
 def open_index(
-    store: Store, store_url: str | None = None, index_path: str | None = None, *, serving: bool = False
+    store: Store,
+    store_url: str | None = None,
+    index_path: str | None = None,
+    *,
+    serving: bool = False,
+    builder: Callable[[Store], Snapshot] = build_snapshot,
 ) -> LiveIndex:
     """The match index over ``store``. Its snapshot is kept at ``index_path``, else the settings'
     ``SOULMATE_INDEX``, else in a file named after the SQLite file plus ``.index.npz``: a file, or
@@ -48,7 +56,7 @@ def open_index(
 
     A ``serving`` process (the API) never builds or compacts a snapshot kept in S3, which would mean
     scanning the whole table on a request: the BuildIndex function writes it, and until it has, a
-    query raises ``IndexNotReadyError``."""
+    query raises ``IndexNotReadyError``. ``builder``: see ``LiveIndex``."""
     settings = get_settings()
     url = store_url or settings.store_url
     path = index_path or settings.index_path
@@ -56,8 +64,10 @@ def open_index(
         path = url.removeprefix("sqlite:///") + INDEX_SUFFIX
     if path is not None and path.startswith(S3_SCHEME):
         remote = open_snapshots(path)
-        return LiveIndex(store, remote, build_if_missing=not serving, compact_in_background=not serving)
-    return LiveIndex(store, SnapshotFile(path) if path else None)
+        return LiveIndex(
+            store, remote, build_if_missing=not serving, compact_in_background=not serving, builder=builder
+        )
+    return LiveIndex(store, SnapshotFile(path) if path else None, builder=builder)
 
 
 def open_snapshots(location: str) -> Snapshots:

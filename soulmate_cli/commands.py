@@ -11,6 +11,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import NoReturn, TextIO
@@ -18,6 +19,7 @@ from typing import NoReturn, TextIO
 from soulmate_adapters import open_store
 from soulmate_adapters.stores import open_index
 from soulmate_cli.every_match import every_users_matches
+from soulmate_cli.parallel_build import build_in_parallel
 from soulmate_cli.progress import ProgressBar
 from soulmate_core import service
 from soulmate_core.demo import DEFAULT_USERS, demo_population
@@ -265,7 +267,9 @@ def _matches(args: argparse.Namespace, store: Store) -> int:
 
 def _build_index(args: argparse.Namespace, store: Store) -> int:
     started = time.perf_counter()
-    snapshot = open_index(store, args.store).rebuild()
+    logging.getLogger("soulmate.index").setLevel(logging.INFO)  # each stage of a long build, as it ends
+    builder = partial(build_in_parallel, store_url=args.store)
+    snapshot = open_index(store, args.store, builder=builder).rebuild()
     print(
         f"indexed {len(snapshot)} discoverable listeners in {time.perf_counter() - started:.1f} s "
         f"({snapshot.population.dims} latent dimensions, {len(snapshot.centroids)} clusters)"

@@ -60,10 +60,13 @@ class LiveIndex:
         compact_in_background: bool = True,
         reload_seconds: float = RELOAD_SECONDS,
         build_if_missing: bool = True,
+        builder: Callable[[Store], Snapshot] = build_snapshot,
     ) -> None:
         """``build_if_missing=False``: when no snapshot loads, a query raises ``IndexNotReadyError``
-        instead of building one from ``store.iter_all()``; the next query looks again."""
+        instead of building one from ``store.iter_all()``; the next query looks again. ``builder``:
+        how a snapshot is built from the store (``build_snapshot``, or on several processes)."""
         self.store = store
+        self.builder = builder
         self.snapshots = snapshots
         self.blend = blend
         self.compact_in_background = compact_in_background
@@ -161,7 +164,7 @@ class LiveIndex:
         return snapshot
 
     def _build_and_save(self) -> Snapshot:
-        snapshot = build_snapshot(self.store)
+        snapshot = self.builder(self.store)
         if self.snapshots:
             self.snapshots.save(snapshot.to_bytes())
             self._stamp = self.snapshots.stamp()

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from soulmate_core.profile import TasteProfile
-from soulmate_core.sparse import SparseRows, truncated_svd
+from soulmate_core.sparse import NUMPY_PRODUCTS, Products, SparseRows, truncated_svd
 from soulmate_core.taste_rows import TasteRows
 from soulmate_core.weights import idf
 
@@ -90,6 +90,7 @@ class Population:
         dims: int = LATENT_DIMS,
         sample: int = FIT_SAMPLE,
         seed: int = 0,
+        products: Products = NUMPY_PRODUCTS,
     ) -> Population:
         """``fit`` from rows already collected. The latent basis is learned from at most ``sample``
         of them, drawn with ``seed``; rarity is counted over all."""
@@ -111,7 +112,8 @@ class Population:
         if len(rows) > sample:
             picked = np.sort(np.random.default_rng(seed).choice(len(rows), sample, replace=False))
             taste = taste.take(picked)
-        singular, right = truncated_svd(taste, min(dims, int(LATENT_SHARE * len(taste))), seed=seed)
+        kept = min(dims, int(LATENT_SHARE * len(taste)))
+        singular, right = truncated_svd(taste, kept, seed=seed, products=products)
         factors = right.T * singular ** (LATENT_SCALE - 1.0) if singular.size else shell.factors
         # Rounded to what a snapshot file keeps, so a loaded model scores exactly as a fresh one.
         factors = factors.astype(np.float32).astype(np.float64)
@@ -163,10 +165,10 @@ class Population:
         if self.dims == 0:
             return np.zeros((len(artists), 0))
         matrix = artists.hstack(genres.with_data(genres.data * GENRE_MIX)) if self.genres else artists
-        return matrix.matmul(self._factors32)
+        return matrix.matmul(self.factors32)
 
     @cached_property
-    def _factors32(self) -> NDArray[np.float32]:
+    def factors32(self) -> NDArray[np.float32]:
         """``factors`` hold single-precision values (see ``fit_rows``): half the bytes to gather."""
         return self.factors.astype(np.float32)
 

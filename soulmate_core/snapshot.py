@@ -9,6 +9,8 @@ the latent vectors), so a query scores only the clusters nearest to it (``candid
 from __future__ import annotations
 
 import io
+import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,9 +22,11 @@ from soulmate_core.errors import CorruptItemError
 from soulmate_core.population import Population, Taste, unit_rows
 from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.scoring import DEFAULT_BLEND, Blend
-from soulmate_core.sparse import SparseRows
+from soulmate_core.sparse import NUMPY_PRODUCTS, Products, SparseRows
 from soulmate_core.taste_map import ArtistNames, TasteMap
 from soulmate_core.taste_rows import TasteRows
+
+log = logging.getLogger("soulmate.index")
 
 FORMAT = 4
 """Bumped whenever the file layout changes; an older file is rebuilt, never misread."""
@@ -140,14 +144,34 @@ class Snapshot:
         *,
         seed: int = 0,
         progress: Callable[[int], None] | None = None,
+        products: Products = NUMPY_PRODUCTS,
     ) -> Snapshot:
         """Fit the model on the discoverable ``profiles`` and lay them out as rows."""
         names = ArtistNames()
         collected = TasteRows.collect(names.reading(p for p in profiles if p.discoverable), progress)
-        population = Population.fit_rows(collected, seed=seed)
+        return cls.of_rows(collected, names.names, store_version, seed=seed, products=products)
+
+    @classmethod
+    def of_rows(
+        cls,
+        collected: TasteRows,
+        artist_names: Mapping[str, str],
+        store_version: str,
+        *,
+        seed: int = 0,
+        products: Products = NUMPY_PRODUCTS,
+    ) -> Snapshot:
+        """``build`` from discoverable listeners' rows already collected (in parallel, say);
+        ``artist_names``: artist key -> a name to label the taste map with."""
+        stage = _Stages()
+        population = Population.fit_rows(collected, seed=seed, products=products)
+        stage.done(f"fitted the model ({population.dims} dimensions)")
         artists, genres = population.weighted_rows(collected)
-        latent = unit_rows(population.taste_matrix(collected).matmul(population.factors))
+        taste = population.taste_matrix(collected)
+        latent = unit_rows(np.asarray(products.matmul(taste, population.factors32), dtype=np.float32))
+        del taste
         clusters, centroids = taste_clusters(latent, seed)
+        stage.done(f"placed every listener in one of {len(centroids)} taste clusters")
         order = np.argsort(clusters, kind="stable")
         counts = np.bincount(clusters, minlength=len(centroids))
         rows = Rows(
@@ -159,7 +183,9 @@ class Snapshot:
         )
         offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         probe = calibrate_probe(rows, offsets, centroids, seed)
-        taste_map = TasteMap.build(collected, latent, population.factors, names.names, seed=seed).take(order)
+        stage.done(f"calibrated the clusters a query scans ({probe})")
+        taste_map = TasteMap.build(collected, latent, population.factors, artist_names, seed=seed).take(order)
+        stage.done("drew the taste map")
         return cls(population, rows, offsets, centroids, probe, store_version, utc_now_iso(), taste_map)
 
     def __len__(self) -> int:
@@ -191,6 +217,18 @@ class Snapshot:
                 return _from_arrays({key: arrays[key] for key in arrays.files})
         except (OSError, ValueError, KeyError) as exc:
             raise CorruptItemError("match snapshot", f"cannot be read ({exc})") from None
+
+
+class _Stages:
+    """Logs each stage of a build as it ends, with its time: a large build takes minutes."""
+
+    def __init__(self) -> None:
+        self._started = time.perf_counter()
+
+    def done(self, what: str) -> None:
+        now = time.perf_counter()
+        log.info("%s in %.1f s", what, now - self._started)
+        self._started = now
 
 
 def calibrate_probe(rows: Rows, offsets: NDArray[np.int64], centroids: NDArray[np.float32], seed: int) -> int:

@@ -7,10 +7,11 @@ profiles can stream out of a store without all being in memory at once.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from soulmate_core.profile import TasteProfile
 from soulmate_core.sparse import SparseRows
@@ -48,6 +49,38 @@ class TasteRows:
         return cls(
             tuple(user_ids), tuple(names), artists.keys(), genres.keys(), artists.rows(), genres.rows()
         )
+
+    @classmethod
+    def merge(cls, parts: Sequence[TasteRows]) -> TasteRows:
+        """The rows of ``parts`` one after another, over the union of their keys (first seen first)."""
+        artist_keys, artists = _merged([(p.artist_keys, p.artists) for p in parts])
+        genre_keys, genres = _merged([(p.genre_keys, p.genres) for p in parts])
+        return cls(
+            tuple(u for p in parts for u in p.user_ids),
+            tuple(n for p in parts for n in p.display_names),
+            artist_keys,
+            genre_keys,
+            artists,
+            genres,
+        )
+
+
+def _merged(parts: Sequence[tuple[tuple[str, ...], SparseRows]]) -> tuple[tuple[str, ...], SparseRows]:
+    vocabulary: dict[str, int] = {}
+    indices: list[NDArray[np.int32]] = []
+    for keys, rows in parts:
+        column = np.array([vocabulary.setdefault(key, len(vocabulary)) for key in keys], dtype=np.int32)
+        indices.append(column[rows.indices])
+    offsets = np.cumsum([0, *(rows.indptr[-1] for _, rows in parts)])
+    indptr = np.concatenate(
+        [[0], *(rows.indptr[1:] + offset for (_, rows), offset in zip(parts, offsets, strict=False))]
+    )
+    return tuple(vocabulary), SparseRows(
+        indptr.astype(np.int64),
+        np.concatenate(indices) if indices else np.zeros(0, np.int32),
+        np.concatenate([rows.data for _, rows in parts]) if parts else np.zeros(0, np.float32),
+        len(vocabulary),
+    )
 
 
 class _Builder:

@@ -234,3 +234,33 @@ def test_confirmed_matches_look_further_when_candidates_left_the_store_unseen(st
     found = matcher.top_k(fan, K)
     assert len(found) == K
     assert ranking(found) == ranking(exact_top_k(store, snapshot, fan, K))
+
+
+def test_building_on_several_processes_gives_the_snapshot_one_process_builds(
+    store: Store, tmp_path: Path
+) -> None:
+    from soulmate_cli.parallel_build import build_in_parallel
+    from soulmate_core.sparse import NUMPY_PRODUCTS
+    from soulmate_core.taste_rows import TasteRows
+
+    url = f"sqlite:///{tmp_path / 'soulmate.db'}"
+    one = Snapshot.build(store.iter_all(), store.version())
+    parts = [TasteRows.collect(p for p in store.iter_part(i, 3) if p.discoverable) for i in range(3)]
+    whole = TasteRows.collect(p for p in store.iter_all() if p.discoverable)
+    merged = TasteRows.merge(parts)
+    assert (merged.user_ids, merged.artist_keys, merged.genre_keys) == (
+        whole.user_ids,
+        whole.artist_keys,
+        whole.genre_keys,
+    )
+    for mine, theirs in ((merged.artists, whole.artists), (merged.genres, whole.genres)):
+        np.testing.assert_array_equal(mine.dense(), theirs.dense())  # same rows, same column numbering
+    for workers in (1, 3):
+        many = build_in_parallel(store, url, workers=workers)
+        assert many.rows.user_ids == one.rows.user_ids
+        assert many.population.artist_holders == one.population.artist_holders
+        np.testing.assert_allclose(many.population.factors, one.population.factors, atol=1e-4)
+        me = next(iter(store.iter_all()))
+        assert ranking(Matcher(store, many).top_k(me, K)) == ranking(Matcher(store, one).top_k(me, K))
+    plain = Snapshot.build(store.iter_all(), store.version(), products=NUMPY_PRODUCTS)
+    np.testing.assert_allclose(plain.population.factors, one.population.factors, atol=1e-4)

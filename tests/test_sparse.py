@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn.decomposition import TruncatedSVD
 
+from soulmate_adapters.scipy_products import ScipyProducts
 from soulmate_core.sparse import SparseRows, truncated_svd
 
 
@@ -26,6 +27,15 @@ def test_products_match_dense_numpy_including_empty_rows() -> None:
     np.testing.assert_allclose(sparse.dense(), dense, rtol=1e-6)
     np.testing.assert_allclose(sparse.matmul(other), dense @ other, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(sparse.rmatmul(back), dense.T @ back, rtol=1e-5, atol=1e-6)
+
+
+def test_the_batch_steps_compiled_products_are_the_same_sums() -> None:
+    sparse, dense = random_rows(300, 80, 0.05, seed=1)
+    other = np.random.default_rng(2).standard_normal((80, 7))
+    back = np.random.default_rng(3).standard_normal((300, 7))
+    products = ScipyProducts()
+    np.testing.assert_allclose(products.matmul(sparse, other), dense @ other, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(products.rmatmul(sparse, back), dense.T @ back, rtol=1e-4, atol=1e-5)
 
 
 def test_unit_take_and_hstack_keep_rows_apart() -> None:
@@ -53,6 +63,8 @@ def test_the_svd_finds_the_top_singular_values_and_directions_of_a_low_rank_matr
     sparse = SparseRows.from_rows(rows, {str(j): j for j in range(300)})
 
     singular, right = truncated_svd(sparse, 5, exact_cells=exact_cells)
+    compiled = truncated_svd(sparse, 5, exact_cells=exact_cells, products=ScipyProducts())
+    np.testing.assert_allclose(compiled[0], singular, rtol=1e-4)
 
     reference = TruncatedSVD(n_components=5, algorithm="arpack").fit(dense)
     np.testing.assert_allclose(singular, reference.singular_values_, rtol=1e-3)

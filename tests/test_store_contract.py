@@ -128,6 +128,14 @@ def test_iterate_all_returns_every_profile(store: Store) -> None:
     assert sorted(store.iter_all(), key=lambda p: p.user_id) == profiles
 
 
+@pytest.mark.parametrize("parts", [1, 2, 3, 8, 40])
+def test_the_parts_of_a_store_hold_every_profile_once(store: Store, parts: int) -> None:
+    profiles = [sample_profile(f"user-{i:02d}") for i in range(23)]
+    store.put_many(profiles)
+    read = [p for part in range(parts) for p in store.iter_part(part, parts)]
+    assert sorted(read, key=lambda p: p.user_id) == profiles
+
+
 def test_iterate_all_reads_more_than_a_megabyte(store: Store) -> None:
     profiles = [sample_profile(f"big-{i:02d}", artists=60, name_length=400) for i in range(45)]
     assert sum(item_size(p) for p in profiles) > 1_200_000  # DynamoDB pages Scan at 1 MB

@@ -54,6 +54,11 @@ class Store(Protocol):
         counted in ``skipped``, so one bad row never breaks anyone else's matches."""
         ...
 
+    def iter_part(self, part: int, parts: int) -> Iterator[TasteProfile]:
+        """``iter_all`` split ``parts`` ways, this being slice ``part`` (from 0): the slices are
+        disjoint and together hold every profile, so several processes can read one store at once."""
+        ...
+
     @property
     def skipped(self) -> list[str]:
         """User ids of the corrupt items ``iter_all`` has skipped so far."""

@@ -110,17 +110,40 @@ class SQLiteStore:
 
     def iter_all(self) -> Iterator[TasteProfile]:
         """Every profile in user id order, read a page at a time so memory stays flat."""
-        after = ""
+        return self._iter_between(None, None)
+
+    def iter_part(self, part: int, parts: int) -> Iterator[TasteProfile]:
+        """A run of user ids: the store cut at its ``parts``-quantiles of user id."""
+        if not 0 <= part < parts:
+            raise ValueError(f"part {part} of {parts}")
+        with self._lock:
+            (count,) = self._conn.execute("SELECT COUNT(*) FROM profiles").fetchone()
+            cuts = [
+                self._conn.execute(
+                    "SELECT user_id FROM profiles ORDER BY user_id LIMIT 1 OFFSET ?", (count * k // parts,)
+                ).fetchone()
+                for k in (part, part + 1)
+            ]
+        first = cuts[0][0] if part > 0 and cuts[0] else None
+        stop = cuts[1][0] if part + 1 < parts and cuts[1] else None
+        if part > 0 and first is None:
+            return iter(())
+        return self._iter_between(first, stop)
+
+    def _iter_between(self, first: str | None, stop: str | None) -> Iterator[TasteProfile]:
+        """Profiles with ``first <= user_id < stop`` (None: unbounded), a page at a time."""
+        after, inclusive = first or "", first is not None
         while True:
+            since = "user_id >= ?" if inclusive else "user_id > ?"
             with self._lock:
                 rows = self._conn.execute(
-                    "SELECT user_id, profile, updated_at FROM profiles WHERE user_id > ?"
-                    " ORDER BY user_id LIMIT ?",
-                    (after, _PAGE),
+                    f"SELECT user_id, profile, updated_at FROM profiles WHERE {since}"
+                    " AND (? IS NULL OR user_id < ?) ORDER BY user_id LIMIT ?",
+                    (after, stop, stop, _PAGE),
                 ).fetchall()
             if not rows:
                 return
-            after = rows[-1][0]
+            after, inclusive = rows[-1][0], False
             yield from _valid(rows, self.skipped)
 
     def version(self) -> str:
