@@ -114,12 +114,13 @@ class Matcher:
         self, query: Query, me: str, delta: _Delta, limit: int, probe: int | None
     ) -> tuple[list[int], list[str]]:
         """The best ``limit`` by the scan's score, asker excluded: snapshot rows, and delta user ids."""
-        rows = self.snapshot.candidates(query, probe)
-        rows = rows[~delta.dead[rows] & (rows != self.snapshot.positions.get(me, -1))]
+        ranges = self.snapshot.candidates(query, probe)
+        rows = np.concatenate([np.arange(start, end) for start, end in ranges] or [np.zeros(0, np.intp)])
+        scanned = self.snapshot.rows.range_scores(query, ranges, self.blend)
+        live = ~delta.dead[rows] & (rows != self.snapshot.positions.get(me, -1))
+        rows, scanned = rows[live], scanned[live]
         fresh = np.array([i for i, u in enumerate(delta.rows.user_ids) if u != me], dtype=np.intp)
-        scores = np.concatenate(
-            (self.snapshot.rows.scores(query, rows, self.blend), delta.rows.scores(query, fresh, self.blend))
-        )
+        scores = np.concatenate((scanned, delta.rows.scores(query, fresh, self.blend)))
         owners = np.concatenate((rows, -1 - fresh))  # delta entries as negative numbers
         if len(scores) > limit:
             owners = owners[np.argpartition(-scores, limit - 1)[:limit]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -100,26 +100,85 @@ class Rows:
 
     def scores(self, query: Query, rows: NDArray[np.intp], blend: Blend) -> NDArray[np.float32]:
         """The blended score of ``query`` against each of ``rows``, as ``scoring.explain`` has it."""
-        everyone = len(rows) == len(self) and (not len(rows) or (rows[0] == 0 and rows[-1] == len(self) - 1))
-        artists = self.artists if everyone else self.artists.take(rows)
-        artist = np.clip(artists.row_sums(artists.data * query.artists[artists.indices]), 0.0, 1.0)
+        artists = self.artists.take(rows)
+        genres = self.genres.take(rows) if _needs_genres(query, blend) else None
+        return self._blend(
+            query,
+            blend,
+            _dots(artists.indptr, artists.data * query.artists[artists.indices]),
+            None if genres is None else _dots(genres.indptr, genres.data * query.genres[genres.indices]),
+            self.latent[rows],
+            rows,
+        )
+
+    def range_scores(
+        self, query: Query, ranges: Sequence[tuple[int, int]], blend: Blend
+    ) -> NDArray[np.float32]:
+        """``scores`` of the rows ``start:end`` of each range, one after another: read in place,
+        without gathering the rows first."""
+        if not ranges:
+            return np.zeros(0, dtype=np.float32)
+        genres = _needs_genres(query, blend)
+        artist, genre, latent, rows = [], [], [], []
+        for start, end in ranges:
+            artist.append(_range_dots(self.artists, start, end, query.artists))
+            if genres:
+                genre.append(_range_dots(self.genres, start, end, query.genres))
+            latent.append(self.latent[start:end])
+            rows.append(np.arange(start, end))
+        return self._blend(
+            query,
+            blend,
+            np.concatenate(artist),
+            np.concatenate(genre) if genres else None,
+            np.concatenate(latent),
+            np.concatenate(rows),
+        )
+
+    def _blend(
+        self,
+        query: Query,
+        blend: Blend,
+        artist: NDArray[np.floating],
+        genre: NDArray[np.floating] | None,
+        latent16: NDArray[np.float16],
+        rows: NDArray[np.intp],
+    ) -> NDArray[np.float32]:
+        """The components of ``rows`` blended by what each pair has (see ``scoring.Blend``)."""
+        artist = np.clip(artist, 0.0, 1.0)
         weight_a = np.full(len(rows), blend.artists)
         weighted = weight_a * artist
         total = weight_a.copy()
-        if query.genres.any() and blend.genres:
-            genres = self.genres if everyone else self.genres.take(rows)
-            genre = genres.row_sums(genres.data * query.genres[genres.indices])
+        if genre is not None:
             weight_g = np.where(self.has_genres[rows], blend.genres, 0.0)
             weighted += weight_g * genre
             total += weight_g
         if query.latent is not None and blend.latent:
-            latent = np.clip(self.latent[rows].astype(np.float32) @ query.latent, 0.0, 1.0)
+            latent = np.clip(latent16.astype(np.float32) @ query.latent, 0.0, 1.0)
             weight_l = np.where(self.has_latent[rows], blend.latent, 0.0)
             weighted += weight_l * latent
             total += weight_l
         fallback = total <= 0
         out = np.where(fallback, artist, weighted / np.where(fallback, 1.0, total))
         return np.clip(out, 0.0, 1.0).astype(np.float32)
+
+
+def _needs_genres(query: Query, blend: Blend) -> bool:
+    return bool(blend.genres) and bool(query.genres.any())
+
+
+def _range_dots(rows: SparseRows, start: int, end: int, vector: NDArray[np.float32]) -> NDArray[np.float32]:
+    lo, hi = rows.indptr[start], rows.indptr[end]
+    return _dots(rows.indptr[start : end + 1] - lo, rows.data[lo:hi] * vector[rows.indices[lo:hi]])
+
+
+def _dots(offsets: NDArray[np.int64], products: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Per row (``offsets`` as in CSR), the sum of its ``products``; 0 for an empty row."""
+    if len(offsets) < 2:
+        return np.zeros(0, dtype=np.float32)
+    sums: NDArray[np.float32] = np.add.reduceat(np.append(products, np.float32(0)), offsets[:-1])
+    sums[offsets[:-1] == offsets[1:]] = 0.0
+    return sums
 
 
 @dataclass(frozen=True)
@@ -195,15 +254,22 @@ class Snapshot:
     def positions(self) -> dict[str, int]:
         return {user_id: i for i, user_id in enumerate(self.rows.user_ids)}
 
-    def candidates(self, query: Query, probe: int | None = None) -> NDArray[np.intp]:
-        """Rows of the ``probe`` clusters nearest to ``query`` (the calibrated ``self.probe`` by
-        default); everyone when the query has no latent vector."""
+    def candidates(self, query: Query, probe: int | None = None) -> list[tuple[int, int]]:
+        """Row ranges ``(start, end)`` of the ``probe`` clusters nearest to ``query`` (the
+        calibrated ``self.probe`` by default), adjoining ones joined, in row order; everyone when
+        the query has no latent vector."""
         probe = self.probe if probe is None else probe
         if query.latent is None or len(self.centroids) <= probe:
-            return np.arange(len(self), dtype=np.intp)
-        nearest = np.argsort(-(self.centroids @ query.latent), kind="stable")[:probe]
-        ranges = [np.arange(self.offsets[c], self.offsets[c + 1]) for c in np.sort(nearest)]
-        return np.concatenate(ranges).astype(np.intp)
+            return [(0, len(self))] if len(self) else []
+        nearest = np.sort(np.argpartition(-(self.centroids @ query.latent), probe - 1)[:probe])
+        ranges: list[tuple[int, int]] = []
+        starts, ends = self.offsets[nearest].tolist(), self.offsets[nearest + 1].tolist()
+        for start, end in zip(starts, ends, strict=True):
+            if ranges and ranges[-1][1] == start:
+                ranges[-1] = (ranges[-1][0], end)
+            elif end > start:
+                ranges.append((start, end))
+        return ranges
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -238,13 +304,12 @@ def calibrate_probe(rows: Rows, offsets: NDArray[np.int64], centroids: NDArray[n
     if clusters == 1:
         return 1
     cluster_of = np.repeat(np.arange(clusters), np.diff(offsets))
-    everyone = np.arange(len(rows), dtype=np.intp)
     ranks: list[NDArray[np.intp]] = []
     sample = min(len(rows), _CALIBRATION_SAMPLE)
     for i in np.random.default_rng(seed).choice(len(rows), sample, replace=False).tolist():
         latent = rows.latent[i].astype(np.float32)
         query = Query(_row_vector(rows.artists, i), _row_vector(rows.genres, i), latent)
-        scores = rows.scores(query, everyone, DEFAULT_BLEND)
+        scores = rows.range_scores(query, [(0, len(rows))], DEFAULT_BLEND)
         scores[i] = -np.inf
         best = np.argpartition(-scores, _CALIBRATION_K)[:_CALIBRATION_K]
         rank = np.empty(clusters, dtype=np.intp)

@@ -23,6 +23,9 @@ Dense = NDArray[np.float64]
 
 _SCRATCH_FLOATS = 1 << 22
 """Floats a product gathers at once (32 MB): non-zeros per chunk times the dense side's columns."""
+_ROW_BY_ROW = 64
+"""Up to this many rows a product goes row by row: for a query's few finalists that is quicker
+than gathering and summing segments."""
 EXACT_CELLS = 40_000_000
 """Up to this many cells (rows x columns) the SVD densifies and is exact."""
 
@@ -99,6 +102,11 @@ class SparseRows:
 
     def matmul(self, dense: NDArray[np.floating]) -> Dense:
         """``self @ dense``, gathering at most ``_SCRATCH_FLOATS`` values of ``dense`` at once."""
+        if len(self) <= _ROW_BY_ROW:
+            return np.array(
+                [self.data[lo:hi] @ dense[self.indices[lo:hi]] for lo, hi in itertools.pairwise(self.indptr)],
+                dtype=np.float64,
+            ).reshape(len(self), dense.shape[1])
         out = np.zeros((len(self), dense.shape[1]))
         for start, end in _chunks(self.indptr, max(1, _SCRATCH_FLOATS // max(1, dense.shape[1]))):
             lo, hi = self.indptr[start], self.indptr[end]
