@@ -98,11 +98,11 @@ def _play(row: Mapping[str, Any], where: str) -> Play | None:
             return None
         artist = row.get("master_metadata_album_artist_name")
         track = row.get("master_metadata_track_name")
-        ended = _time(row["ts"], where, "%Y-%m-%dT%H:%M:%SZ")
+        ended = _time(row["ts"], where)
         uri = row.get("spotify_track_uri")
         return _music(artist, track, row["ms_played"], ended, uri if isinstance(uri, str) else None, where)
     if all(key in row for key in _ACCOUNT_KEYS):
-        ended = _time(row["endTime"], where, "%Y-%m-%d %H:%M")
+        ended = _time(row["endTime"], where)
         return _music(row.get("artistName"), row.get("trackName"), row["msPlayed"], ended, None, where)
     raise InputError(
         "not a Spotify streaming history row: expected endTime/msPlayed (account data) "
@@ -129,16 +129,16 @@ def _music(artist: Any, track: Any, ms: Any, ended: datetime, uri: str | None, w
     return Play(artist=artist, track=track, ms_played=int(ms), ended_at=ended, track_uri=uri)
 
 
-def _time(value: Any, where: str, fmt: str) -> datetime:
+def _time(value: Any, where: str) -> datetime:
+    """Both formats' times ("YYYY-MM-DD HH:MM", "YYYY-MM-DDTHH:MM:SSZ") and other ISO 8601 forms;
+    a time without a zone is UTC, as Spotify writes them."""
     if not isinstance(value, str):
         raise InputError(f"timestamp {_show(value)} is not text", where)
     try:
-        moment = datetime.strptime(value, fmt).replace(tzinfo=UTC)
-    except ValueError:
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-        except (ValueError, OverflowError):
-            raise InputError(f"timestamp {_show(value)} is not a date and time", where) from None
+        moment = datetime.fromisoformat(value)
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise InputError(f"timestamp {_show(value)} is not a date and time", where) from None
     if not EARLIEST <= moment < LATEST:
         raise InputError(f"timestamp {_show(value)} is not between {EARLIEST.year} and {LATEST.year}", where)
     return moment
