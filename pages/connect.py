@@ -98,7 +98,11 @@ with export_tab:
         "We keep only artists, tracks and time played, never the raw rows or personal fields."
     )
     uploads = st.file_uploader(
-        "Spotify data export", type=["zip", "json"], accept_multiple_files=True, key="export_files"
+        "Spotify data export",
+        type=["zip", "json"],
+        accept_multiple_files=True,
+        key="export_files",
+        max_upload_size=settings.max_export_bytes // 2**20,
     )
     export_name = st.text_input("Your name, as others will see it", value="", key="export_name")
     if st.button("Build my profile", disabled=not uploads, key="export_build", type="primary"):

@@ -174,8 +174,9 @@ def _check_matches_args(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 
 def _import_listens(args: argparse.Namespace, store: Store) -> int:
-    listens = read_listens(args.listens)
-    genres = read_artist_genres(args.genres) if args.genres else None
+    cap = get_settings().max_export_bytes
+    listens = read_listens(args.listens, cap)
+    genres = read_artist_genres(args.genres, cap) if args.genres else None
     bar = ProgressBar("building profiles")
     profiles = profiles_from_listens(listens, genres, progress=bar.update)
     bar.close()
@@ -191,13 +192,8 @@ def _import_listens(args: argparse.Namespace, store: Store) -> int:
 
 
 def _import_spotify_export(args: argparse.Namespace, store: Store) -> int:
-    files = []
-    for path in args.paths:
-        try:
-            files.append((Path(path).name, Path(path).read_bytes()))
-        except OSError as exc:
-            raise InputError(f"cannot read the file: {exc.strerror}", path) from exc
-    plays = read_export(files)
+    files = [(Path(path).name, Path(path)) for path in args.paths]
+    plays = read_export(files, max_total_bytes=get_settings().max_export_bytes)
     user_id = args.user_id.strip()
     if not user_id:
         raise InputError("--user-id must not be empty")

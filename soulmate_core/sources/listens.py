@@ -1,7 +1,9 @@
 """The generic listening table: ``user_id,artist,weight`` plus an optional ``artist,genre`` table.
 
 Both files are validated whole before any profile is built, so a bad file changes nothing. Every
-problem is reported as ``InputError`` naming ``file:line``.
+problem is reported as ``InputError`` naming ``file:line``. The files are read a line at a time,
+within a byte cap (``max_bytes``) and a cap on one line's length, so a pipe or ``/dev/zero`` stops
+at the cap.
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from soulmate_core.errors import InputError
 from soulmate_core.profile import (
@@ -21,10 +24,13 @@ from soulmate_core.profile import (
     artist_key,
     make_profile,
 )
+from soulmate_core.sources.bounded import Budget, Capped, open_source, settle
 from soulmate_core.weights import amount_weights
 
 LISTENS_HEADERS = (("user_id", "artist", "weight"), ("user_id", "artist"))
 GENRES_HEADER = ("artist", "genre")
+MAX_BYTES = 500 * 2**20
+MAX_LINE_BYTES = 1 << 20
 
 Progress = Callable[[int, int], None]
 
@@ -36,10 +42,10 @@ class Listen:
     weight: float
 
 
-def read_listens(path: str | Path) -> list[Listen]:
+def read_listens(path: str | Path, max_bytes: int = MAX_BYTES) -> list[Listen]:
     """Every row of a listens file, validated; raises ``InputError`` at the first bad one."""
     name = Path(path).name
-    rows = _rows(path, LISTENS_HEADERS)
+    rows = _rows(path, LISTENS_HEADERS, max_bytes)
     listens: list[Listen] = []
     for line, cells in rows:
         where = f"{name}:{line}"
@@ -53,11 +59,11 @@ def read_listens(path: str | Path) -> list[Listen]:
     return listens
 
 
-def read_artist_genres(path: str | Path) -> dict[str, tuple[str, ...]]:
+def read_artist_genres(path: str | Path, max_bytes: int = MAX_BYTES) -> dict[str, tuple[str, ...]]:
     """Artist key -> its genres in file order, without repeats."""
     name = Path(path).name
     genres: dict[str, list[str]] = {}
-    for line, (artist, genre) in _rows(path, (GENRES_HEADER,)):
+    for line, (artist, genre) in _rows(path, (GENRES_HEADER,), max_bytes):
         artist, genre = artist.strip(), genre.strip()
         if not artist:
             raise InputError("empty artist", f"{name}:{line}")
@@ -104,32 +110,46 @@ def profiles_from_listens(
     return profiles
 
 
-def _rows(path: str | Path, headers: tuple[tuple[str, ...], ...]) -> Iterator[tuple[int, list[str]]]:
+def _rows(
+    path: str | Path, headers: tuple[tuple[str, ...], ...], max_bytes: int
+) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) for each data row after checking the encoding and the header."""
     name = Path(path).name
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", name) from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError("invalid UTF-8", f"{name}:{line}") from exc
-    if not text.strip():
-        raise InputError("empty file", f"{name}:1")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [cell.strip() for cell in next(reader)]
-        if tuple(header) not in headers:
-            expected = " or ".join(",".join(h) for h in headers)
-            raise InputError(f"header is {','.join(header)!r}; expected {expected}", f"{name}:1")
-        rows = list(_data_rows(reader, len(header), name))
-    except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", f"{name}:{reader.line_num}") from exc
-    if not rows:
+    source = settle(Path(path), Budget(max_bytes), name)
+    with open_source(source, name) as raw, io.BufferedReader(Capped(raw, Budget(max_bytes), name)) as capped:
+        reader = csv.reader(_lines(capped, name), strict=True)
+        try:
+            header = [cell.strip() for cell in next(reader, [])]
+            if not any(header) and not any(any(c.strip() for c in row) for row in reader):
+                raise InputError("empty file", f"{name}:1")
+            if tuple(header) not in headers:
+                expected = " or ".join(",".join(h) for h in headers)
+                raise InputError(f"header is {','.join(header)!r}; expected {expected}", f"{name}:1")
+            found = 0
+            for row in _data_rows(reader, len(header), name):
+                found += 1
+                yield row
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV: {exc}", f"{name}:{reader.line_num}") from exc
+    if not found:
         raise InputError("no data rows after the header", f"{name}:2")
-    yield from rows
+
+
+class _LineReader(Protocol):
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+def _lines(stream: _LineReader, name: str) -> Iterable[str]:
+    """The file's lines as text, each checked for UTF-8 and for length on its own."""
+    number = 0
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_LINE_BYTES:
+            raise InputError(f"a line longer than {MAX_LINE_BYTES // 2**20} MB", f"{name}:{number}")
+        try:
+            yield line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise InputError("invalid UTF-8", f"{name}:{number}") from None
 
 
 def _data_rows(reader: Iterator[list[str]], width: int, name: str) -> Iterator[tuple[int, list[str]]]:
