@@ -82,7 +82,6 @@ def _errors(*statuses: int) -> dict[int, Any]:
         414: "A URL too long to read (a user id within the limit never makes one)",
         415: "A body that is not JSON",
         429: "Spotify's rate limit: retry after Retry-After seconds",
-        422: "A body or parameter that does not validate (a body must be a JSON object)",
         502: "Spotify failed, or answered something that is not the documented shape",
         503: "The store is unavailable, or the match index is not built yet",
         504: "Spotify did not answer within the request's deadline",

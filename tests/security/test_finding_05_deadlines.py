@@ -15,11 +15,13 @@ from typing import Any
 import pytest
 import requests
 
+from soulmate_api.deadline import Deadline
+from soulmate_api.errors import DeadlineExceededError
 from soulmate_core.settings import Settings
 from soulmate_core.store import Store
 from tests.cfn_template import load_template
 from tests.fakes.spotify_server import FakeSpotify
-from tests.security.harness import ANA, Api, serve_api
+from tests.security.harness import ANA, Api, Clock, serve_api
 
 MARGIN = 4.0  # seconds a loaded test machine may add to a deadline
 
@@ -33,6 +35,17 @@ def _lambda_timeout() -> float:
 def test_the_default_deadline_is_safely_below_the_lambda_timeout() -> None:
     settings = Settings()
     assert settings.request_deadline + 3 <= _lambda_timeout()
+
+
+def test_each_call_gets_what_is_left_of_the_deadline_at_most() -> None:
+    clock = Clock()
+    deadline = Deadline.start(5.0, clock)
+    assert deadline.timeout(8.0) == 5.0 and deadline.timeout(2.0) == 2.0
+    clock.now += 4.0
+    assert deadline.timeout(8.0) == pytest.approx(1.0)
+    clock.now += 1.0
+    with pytest.raises(DeadlineExceededError):
+        deadline.timeout(8.0)
 
 
 @pytest.mark.parametrize(
