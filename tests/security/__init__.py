@@ -1,1 +1,1 @@
-"""The "Trust" issue's findings, one file each: every test reproduces an attack and shows it fails."""
+"""tests/security: one file per numbered finding of the "Trust" issue, each reproducing it."""
