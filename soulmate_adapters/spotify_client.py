@@ -2,7 +2,9 @@
 
 The client never retries by itself, so each edge decides: the dashboard waits for ``Retry-After``
 and tries again, the API passes the 429 on. Tokens are never logged: spotipy's debug log prints
-request headers, so its logger is held at WARNING.
+request headers, so its logger is held at WARNING. An answer that is not the documented shape (not
+JSON, a list where an object belongs, a name that is not text ...) is ``SpotifyAnswerError``, checked
+here, before the core reads it.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import requests
 import spotipy
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from soulmate_core.errors import (
+    SpotifyAnswerError,
     SpotifyAuthError,
     SpotifyError,
     SpotifyForbiddenError,
@@ -32,6 +36,7 @@ logging.getLogger("spotipy").setLevel(logging.WARNING)
 
 Progress = Callable[[int, int, str], None]
 TopKind = Literal["artists", "tracks"]
+_S = TypeVar("_S", bound="_Shape")
 
 
 def make_client(
@@ -52,10 +57,46 @@ def make_client(
     return client
 
 
+class _Shape(BaseModel):
+    """Checks the fields we read; every other field passes through unread."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class _Me(_Shape):
+    id: str | None = None
+    account_id: str | None = None
+    display_name: str | None = None
+
+
+class _Named(_Shape):
+    id: str | None = None
+    name: str | None = None
+
+
+class _Artist(_Named):
+    genres: list[str] | None = None
+
+
+class _Track(_Named):
+    artists: list[_Named] | None = None
+
+
+class _ArtistPage(_Shape):
+    items: list[_Artist]
+
+
+class _TrackPage(_Shape):
+    items: list[_Track]
+
+
 def fetch_me(client: spotipy.Spotify) -> dict[str, Any]:
     with spotify_errors():
-        me: dict[str, Any] = client.me()
-    return me
+        me = client.me()
+    checked = _checked(_Me, me, "/me")
+    if not (checked.account_id or checked.id):
+        raise SpotifyAnswerError("Spotify's /me answer has neither account_id nor id")
+    return dict(me)
 
 
 def fetch_payloads(
@@ -86,8 +127,19 @@ def fetch_top(
     call = client.current_user_top_artists if kind == "artists" else client.current_user_top_tracks
     with spotify_errors():
         page = call(limit=min(limit, PAGE), time_range=time_range)
-    items = page.get("items") if isinstance(page, dict) else None
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+    _checked(_ArtistPage if kind == "artists" else _TrackPage, page, f"/me/top/{kind}")
+    return list(page["items"])
+
+
+def _checked(shape: type[_S], payload: object, where: str) -> _S:
+    if not isinstance(payload, dict):
+        raise SpotifyAnswerError(f"Spotify's {where} answer is not a JSON object")
+    try:
+        return shape.model_validate(payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        place = ".".join(str(part) for part in first["loc"])
+        raise SpotifyAnswerError(f"Spotify's {where} answer is malformed at {place}") from None
 
 
 @contextmanager
@@ -101,6 +153,10 @@ def spotify_errors() -> Iterator[None]:
         raise SpotifyAuthError(f"Spotify refused the login: {exc.error or exc}") from None
     except (requests.Timeout, requests.ConnectionError) as exc:
         raise SpotifyUnavailableError(f"Spotify did not answer: {type(exc).__name__}") from None
+    except requests.RequestException as exc:  # a broken chunked or compressed body, a redirect loop
+        raise SpotifyUnavailableError(f"Spotify's answer broke off: {type(exc).__name__}") from None
+    except (AttributeError, TypeError, RecursionError) as exc:  # spotipy reading a malformed error body
+        raise SpotifyAnswerError(f"Spotify's answer is malformed: {type(exc).__name__}") from None
 
 
 def _from_status(status: int, headers: Any, message: str) -> SpotifyError:

@@ -1,19 +1,22 @@
 """The routes: each parses, calls one ``soulmate_core`` use case, and returns a wire model.
 
 ``create_app(settings, store)`` builds a resolver; ``handler.py`` keeps one per container.
+``respond`` gives each request its ``Deadline``; every Spotify call runs under it and through the
+container's ``TokenCache``. Every answer carries ``Cache-Control: no-store``: most are personal.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import logging
+import json
 import re
 from typing import Annotated, Any
 from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
@@ -21,7 +24,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
+from soulmate_adapters.spotify_client import TopKind
 from soulmate_api import spotify
+from soulmate_api.deadline import Deadline
 from soulmate_api.errors import (
     ForbiddenError,
     MethodNotAllowedError,
@@ -31,7 +36,7 @@ from soulmate_api.errors import (
     error_parts,
     validation_error_body,
 )
-from soulmate_api.identity import Identity, IdentityCache, bearer_token, identity_from_me, resolve
+from soulmate_api.identity import Identity, TokenCache, bearer_token, guarded, identity_from_me, resolve
 from soulmate_api.wire import (
     ArtistOut,
     ErrorOut,
@@ -48,17 +53,22 @@ from soulmate_api.wire import (
 from soulmate_core import __version__, service
 from soulmate_core.errors import InputError, SoulmateError
 from soulmate_core.live import LiveIndex
+from soulmate_core.profile import RangeTaste
 from soulmate_core.settings import Settings
 from soulmate_core.store import Store
 
-UserId = Annotated[str, Path(min_length=1, max_length=256, description="Our user id (Spotify account_id)")]
+# Checked percent-encoded: any id within DynamoDB's 2,048-byte key limit, even all non-Latin, fits.
+MAX_USER_ID_CHARS = 3 * 2048
+UserId = Annotated[
+    str, Path(min_length=1, max_length=MAX_USER_ID_CHARS, description="Our user id (Spotify account_id)")
+]
 Limit = Annotated[int, Query(ge=1, le=50, description="How many matches, 1 to 50")]
 Range = Annotated[TimeRange, Query(description="Spotify's time range")]
 SECURITY: list[dict[str, list[str]]] = [{"spotifyBearer": []}]
 MAX_BODY_BYTES = 64 * 1024
-TOKEN_CACHE_SECONDS = 300.0
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-log = logging.getLogger(__name__)
+NO_STORE = {"Cache-Control": "no-store"}
+LAMBDA_MARGIN_SECONDS = 1.0  # what a deadline leaves of the invocation's own remaining time
 
 
 def _errors(*statuses: int) -> dict[int, Any]:
@@ -69,10 +79,12 @@ def _errors(*statuses: int) -> dict[int, Any]:
         404: "Unknown user",
         409: "A newer profile is already stored",
         413: "Body over 64 KB",
+        414: "A URL too long to read (a user id within the limit never makes one)",
         415: "A body that is not JSON",
         429: "Spotify's rate limit: retry after Retry-After seconds",
-        502: "Spotify failed or did not answer",
+        502: "Spotify failed, or answered something that is not the documented shape",
         503: "The store is unavailable, or the match index is not built yet",
+        504: "Spotify did not answer within the request's deadline",
     }
     out: dict[int, Any] = {}
     for status in statuses:
@@ -87,33 +99,59 @@ def _errors(*statuses: int) -> dict[int, Any]:
     return out
 
 
-TOKEN_ERRORS = (401, 403, 429, 502)
+TOKEN_ERRORS = (401, 403, 429, 502, 504)
 
 
 def create_app(
     settings: Settings,
     store: Store,
-    token_cache_seconds: float = TOKEN_CACHE_SECONDS,
     index: LiveIndex | None = None,
+    tokens: TokenCache | None = None,
 ) -> APIGatewayHttpResolver:
     cors = (
         CORSConfig(allow_origin=settings.cors_origin, allow_headers=["Authorization"])
         if settings.cors_origin
         else None
     )
-    app = APIGatewayHttpResolver(enable_validation=True, cors=cors)
+    # debug=False whatever POWERTOOLS_DEV says: debug mode prints every event, bearer token included
+    app = APIGatewayHttpResolver(enable_validation=True, cors=cors, debug=False)
     app.configure_openapi(
         title="Music Soulmate Finder API",
         version=__version__,
         description="Taste profiles from Spotify, and explained matches with people who share them.",
         security_schemes={"spotifyBearer": HTTPBearer(description="A Spotify access token")},
     )
-    identities = IdentityCache(token_cache_seconds)
+    identities = tokens or TokenCache()
     live = index or LiveIndex(store)
+    api_base, per_call = settings.spotify_api_base, settings.spotify_timeout
+
+    def start_deadline(resolver: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
+        limit = Deadline.start(_cut(settings.request_deadline, resolver.lambda_context))
+        resolver.context["deadline"] = limit
+        return next_middleware(resolver)
+
+    app.use(middlewares=[start_deadline])
+
+    def deadline() -> Deadline:
+        found = app.context.get("deadline")
+        return found if isinstance(found, Deadline) else Deadline.start(settings.request_deadline)
 
     def caller() -> tuple[str, Identity]:
         token = bearer_token(app.current_event.headers)
-        return token, resolve(token, identities, settings.spotify_api_base, settings.spotify_timeout)
+        limit = deadline()
+        return token, resolve(
+            token, identities, lambda: spotify.me(token, api_base=api_base, timeout=per_call, deadline=limit)
+        )
+
+    def top_of_range(kind: TopKind, time_range: TimeRange) -> RangeTaste:
+        token, limit = bearer_token(app.current_event.headers), deadline()
+        return guarded(
+            identities,
+            token,
+            lambda: spotify.top_of_range(
+                token, kind, time_range, api_base=api_base, timeout=per_call, deadline=limit
+            ),
+        )
 
     def own(user_id: str) -> str:
         """The path's user id when it is the caller's; 403 otherwise (whether or not it exists)."""
@@ -146,8 +184,8 @@ def create_app(
     def unexpected(error: Exception) -> Response[str]:
         """A bug, not a request's fault: logged with its traceback, answered without it (also when
         Powertools' debug mode would put the traceback in the body)."""
-        log.error("unexpected %s", type(error).__name__, exc_info=error)
-        return soulmate_error(SoulmateError("an unexpected error; the API's logs have the details"))
+        status, headers, body = error_parts(SoulmateError(f"unexpected {type(error).__name__}"), error)
+        return Response(status_code=status, content_type="application/json", body=body, headers=headers)
 
     app.exception_handler(SoulmateError)(soulmate_error)
     app.exception_handler(RequestValidationError)(invalid_request)
@@ -171,12 +209,18 @@ def create_app(
     def post_profile(body: Annotated[ProfileIn | None, Body()] = None) -> ProfileOut:
         options = body or ProfileIn()
         token = bearer_token(app.current_event.headers)
-        profile = spotify.taste_profile(
+        limit = deadline()
+        profile = guarded(
+            identities,
             token,
-            api_base=settings.spotify_api_base,
-            timeout=settings.spotify_timeout,
-            discoverable=options.discoverable,
-            display_name=options.display_name,
+            lambda: spotify.taste_profile(
+                token,
+                api_base=api_base,
+                timeout=per_call,
+                deadline=limit,
+                discoverable=options.discoverable,
+                display_name=options.display_name,
+            ),
         )
         identities.put(token, Identity(profile.user_id, profile.display_name))
         saved = service.save_profile(store, profile)
@@ -190,7 +234,7 @@ def create_app(
         responses={
             200: {"description": "The profile", "content": {"application/json": {"model": ProfileOut}}}
         }
-        | _errors(404, *TOKEN_ERRORS, 503),
+        | _errors(404, 414, *TOKEN_ERRORS, 503),
     )
     def get_profile(user_id: UserId) -> ProfileOut:
         return ProfileOut.of(service.get_profile(store, own(user_id)))
@@ -199,7 +243,7 @@ def create_app(
         "/taste-profile/<user_id>",
         summary="Delete the caller's profile; they leave everyone's matches",
         security=SECURITY,
-        responses={204: {"description": "Deleted", "content": {}}} | _errors(404, *TOKEN_ERRORS, 503),
+        responses={204: {"description": "Deleted", "content": {}}} | _errors(404, 414, *TOKEN_ERRORS, 503),
     )
     def delete_profile(user_id: UserId) -> Response[str]:
         me = own(user_id)
@@ -214,7 +258,7 @@ def create_app(
         responses={
             200: {"description": "Ranked matches", "content": {"application/json": {"model": MatchesOut}}}
         }
-        | _errors(404, *TOKEN_ERRORS, 503),
+        | _errors(404, 414, *TOKEN_ERRORS, 503),
     )
     def matches(user_id: UserId, limit: Limit = 10) -> MatchesOut:
         me = own(user_id)
@@ -242,13 +286,7 @@ def create_app(
         | _errors(*TOKEN_ERRORS),
     )
     def top_artists(time_range: Range = "medium_term") -> TopArtistsOut:
-        taste = spotify.top_of_range(
-            bearer_token(app.current_event.headers),
-            "artists",
-            time_range,
-            api_base=settings.spotify_api_base,
-            timeout=settings.spotify_timeout,
-        )
+        taste = top_of_range("artists", time_range)
         return TopArtistsOut(time_range=time_range, artists=[ArtistOut.of(x) for x in taste.artists])
 
     @app.get(
@@ -261,13 +299,7 @@ def create_app(
         | _errors(*TOKEN_ERRORS),
     )
     def top_tracks(time_range: Range = "medium_term") -> TopTracksOut:
-        taste = spotify.top_of_range(
-            bearer_token(app.current_event.headers),
-            "tracks",
-            time_range,
-            api_base=settings.spotify_api_base,
-            timeout=settings.spotify_timeout,
-        )
+        taste = top_of_range("tracks", time_range)
         return TopTracksOut(time_range=time_range, tracks=[TrackOut.of(x) for x in taste.tracks])
 
     return app
@@ -297,8 +329,15 @@ def _path_pattern(template: str) -> re.Pattern[str]:
 
 
 def respond(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Resolve one API Gateway v2 event. Bodies over 64 KB, not UTF-8 or not JSON are refused before
-    any parsing; a JSON body reaches the routes as ``application/json`` whatever its spelling."""
+    """Resolve one API Gateway v2 event. Every answer is ``Cache-Control: no-store``."""
+    response = _respond(app, event, context)
+    response["headers"] = {**(response.get("headers") or {}), **NO_STORE}
+    return response
+
+
+def _respond(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Bodies over 64 KB, not UTF-8, not JSON or not a JSON object are refused before any parsing; a
+    JSON body reaches the routes as ``application/json`` whatever its spelling."""
     body = event.get("body") or ""
     size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode("utf-8"))
     if size > MAX_BODY_BYTES:
@@ -308,11 +347,40 @@ def respond(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) ->
     headers = event.get("headers") or {}
     if body and not _is_json_type(headers):
         return _refuse(UnsupportedMediaTypeError("send the body as Content-Type: application/json"))
+    if body and not _is_json_object(body, bool(event.get("isBase64Encoded"))):
+        return _invalid_body()
     if body:  # Powertools parses only application/json: the +json types and other spellings admitted
         plain = {k: v for k, v in headers.items() if k.lower() != "content-type"}
         event = {**event, "headers": {**plain, "content-type": "application/json"}}
     response: dict[str, Any] = app.resolve(event, context)
     return response
+
+
+def _cut(seconds: float, context: Any) -> float:
+    """The deadline, cut to the invocation's remaining time less a margin when there is a context."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if remaining is None:
+        return seconds
+    return max(0.0, min(seconds, float(remaining()) / 1000 - LAMBDA_MARGIN_SECONDS))
+
+
+def _is_json_object(body: str, encoded: bool) -> bool:
+    try:
+        value = json.loads(base64.b64decode(body) if encoded else body)
+    except RecursionError:
+        return False
+    except ValueError:
+        return True  # not JSON at all: Powertools' validation answers it (422, json_invalid)
+    return isinstance(value, dict)
+
+
+def _invalid_body() -> dict[str, Any]:
+    detail = [{"loc": ["body"], "msg": "Input should be a JSON object", "type": "model_attributes_type"}]
+    return {
+        "statusCode": 422,
+        "headers": {"Content-Type": "application/json"},
+        "body": validation_error_body(detail),
+    }
 
 
 def _refuse(error: SoulmateError) -> dict[str, Any]:

@@ -1,24 +1,39 @@
 """Who is calling: a Spotify access token -> our user id (Spotify ``account_id``, else ``id``).
 
-The answer is cached per container for at most ``ttl`` seconds, keyed by a SHA-256 of the token;
-the token itself is never kept, logged or stored.
+``TokenCache`` remembers, per container and keyed by a SHA-256 of the token (the token itself is
+never kept, logged or stored):
+
+- an accepted token's identity, for at most ``MAX_ACCEPTED_SECONDS`` (60 s): a token revoked at
+  Spotify works here that long at most, and not at all once any Spotify call made with it is
+  rejected, which evicts it at once;
+- a rejected token, for ``REJECTED_SECONDS``: the same bad token sent again is refused without
+  asking Spotify.
+
+A token that is not an RFC 6750 ``b64token`` (spaces, control characters, a folded header) is
+refused before any of this.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
-from soulmate_adapters.spotify_client import fetch_me, make_client
 from soulmate_api.errors import NotAuthenticatedError
+from soulmate_core.errors import SpotifyAuthError
 from soulmate_core.sources.spotify_api import spotify_user_id
 
 MAX_TOKEN_LENGTH = 4096
 MAX_ENTRIES = 4096
+MAX_ACCEPTED_SECONDS = 60.0
+REJECTED_SECONDS = 30.0
+B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +45,9 @@ class Identity:
 def bearer_token(headers: Mapping[str, str]) -> str:
     """The token of an ``Authorization: Bearer <token>`` header (header names are case-blind)."""
     value = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
-    scheme, _, token = value.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
+    scheme, _, token = value.strip(" \t").partition(" ")
+    token = token.strip(" \t")
+    if scheme.lower() != "bearer" or len(token) > MAX_TOKEN_LENGTH or not B64TOKEN.fullmatch(token):
         raise NotAuthenticatedError("send Authorization: Bearer <Spotify access token>")
     return token
 
@@ -42,13 +57,19 @@ def identity_from_me(me: Mapping[str, object]) -> Identity:
     return Identity(user_id=user_id, display_name=str(me.get("display_name") or user_id))
 
 
-class IdentityCache:
-    """Token hash -> ``Identity``, for ``ttl`` seconds at most, bounded in size."""
+class TokenCache:
+    """Token hash -> ``Identity`` (accepted) or ``None`` (rejected), each until its expiry; bounded."""
 
-    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl = ttl
+    def __init__(
+        self,
+        ttl: float = MAX_ACCEPTED_SECONDS,
+        rejected_ttl: float = REJECTED_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl = min(ttl, MAX_ACCEPTED_SECONDS)
+        self.rejected_ttl = rejected_ttl
         self._clock = clock
-        self._entries: OrderedDict[str, tuple[float, Identity]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[float, Identity | None]] = OrderedDict()
         self._lock = threading.Lock()
 
     @staticmethod
@@ -56,29 +77,55 @@ class IdentityCache:
         return hashlib.sha256(token.encode("ascii")).hexdigest()
 
     def get(self, token: str) -> Identity | None:
+        """The cached identity; ``SpotifyAuthError`` when the token was rejected lately."""
         key = self.key(token)
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            if self._clock() - entry[0] >= self.ttl:
+            if self._clock() >= entry[0]:
                 del self._entries[key]
                 return None
-            return entry[1]
+        if entry[1] is None:
+            raise SpotifyAuthError("Spotify rejected this access token moments ago (expired or invalid)")
+        return entry[1]
+
+    def check(self, token: str) -> None:
+        """Refuse a lately rejected token before any call is made with it."""
+        self.get(token)
 
     def put(self, token: str, identity: Identity) -> None:
+        self._store(token, self.ttl, identity)
+
+    def reject(self, token: str) -> None:
+        """Spotify said 401: forget the identity at once, and refuse the token for a while."""
+        self._store(token, self.rejected_ttl, None)
+
+    def _store(self, token: str, ttl: float, value: Identity | None) -> None:
+        key = self.key(token)
         with self._lock:
-            self._entries[self.key(token)] = (self._clock(), identity)
-            self._entries.move_to_end(self.key(token))
+            self._entries[key] = (self._clock() + ttl, value)
+            self._entries.move_to_end(key)
             while len(self._entries) > MAX_ENTRIES:
                 self._entries.popitem(last=False)
 
 
-def resolve(token: str, cache: IdentityCache, api_base: str, timeout: float) -> Identity:
+def guarded(cache: TokenCache, token: str, call: Callable[[], T]) -> T:
+    """``call()`` made with ``token``: refused at once if the token was lately rejected; a rejection
+    by Spotify is remembered (and the token's identity forgotten) before it is passed on."""
+    cache.check(token)
+    try:
+        return call()
+    except SpotifyAuthError:
+        cache.reject(token)
+        raise
+
+
+def resolve(token: str, cache: TokenCache, read_me: Callable[[], Mapping[str, object]]) -> Identity:
     """The caller's identity, from the cache or from Spotify's ``GET /me``."""
     cached = cache.get(token)
     if cached is not None:
         return cached
-    identity = identity_from_me(fetch_me(make_client(token, api_base=api_base, timeout=timeout)))
+    identity = identity_from_me(guarded(cache, token, read_me))
     cache.put(token, identity)
     return identity

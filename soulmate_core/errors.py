@@ -11,7 +11,8 @@ SoulmateError
     ├── SpotifyAuthError      401: no token, or a token Spotify rejects or that expired
     ├── SpotifyForbiddenError 403: e.g. the user is not registered with a Development Mode app
     ├── SpotifyRateLimitError 429: ``retry_after`` says how many seconds to wait
-    └── SpotifyUnavailableError 5xx or a timeout
+    ├── SpotifyUnavailableError 5xx or a timeout
+    └── SpotifyAnswerError      a 2xx answer that is not the documented shape (not JSON, wrong types)
 """
 
 from __future__ import annotations
@@ -77,4 +78,8 @@ class SpotifyRateLimitError(SpotifyError):
 
 
 class SpotifyUnavailableError(SpotifyError):
+    pass
+
+
+class SpotifyAnswerError(SpotifyError):
     pass

@@ -22,6 +22,7 @@ SPOTIFY_API_BASE = "https://api.spotify.com/v1/"
 SPOTIFY_ACCOUNTS_BASE = "https://accounts.spotify.com"
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8501/"
 DEFAULT_MAX_EXPORT_MB = 500
+DEFAULT_REQUEST_DEADLINE = 10.0  # template.yaml's API Timeout is 15 s; a test keeps them apart
 
 
 class Settings(BaseSettings):
@@ -82,7 +83,17 @@ class Settings(BaseSettings):
         8.0,
         gt=0,
         validation_alias="SOULMATE_SPOTIFY_TIMEOUT",
-        description="seconds one Spotify call may take",
+        description="seconds one Spotify call may take, never more than what is left of the request deadline",
+    )
+    request_deadline: float = Field(
+        DEFAULT_REQUEST_DEADLINE,
+        gt=0,
+        le=60,
+        validation_alias="SOULMATE_REQUEST_DEADLINE",
+        description=(
+            "seconds one API request may spend on Spotify, its calls side by side, before it answers 504;"
+            " below the Lambda timeout"
+        ),
     )
     cors_origin: str | None = Field(
         None,

@@ -14,7 +14,7 @@ import pytest
 from soulmate_adapters import open_store
 from soulmate_api import handler as lambda_handler
 from soulmate_api.app import create_app, respond
-from soulmate_api.identity import Identity, IdentityCache
+from soulmate_api.identity import Identity, TokenCache
 from soulmate_core.demo import demo_population
 from soulmate_core.settings import Settings
 from soulmate_core.store import Store
@@ -299,13 +299,13 @@ def test_the_token_to_user_lookup_is_cached(api: Api, spotify: FakeSpotify) -> N
 
 def test_the_identity_cache_expires_and_keeps_no_token() -> None:
     now = [0.0]
-    cache = IdentityCache(ttl=300, clock=lambda: now[0])
+    cache = TokenCache(ttl=300, clock=lambda: now[0])  # capped at 60 s
     cache.put("secret-token", Identity("u", "U"))
     assert cache.get("secret-token") == Identity("u", "U")
     assert "secret-token" not in repr(cache.__dict__)
-    now[0] = 299.0
+    now[0] = 59.0
     assert cache.get("secret-token") is not None
-    now[0] = 300.0
+    now[0] = 60.0
     assert cache.get("secret-token") is None
 
 

@@ -14,34 +14,15 @@ import pytest
 import yaml
 
 from soulmate_api.openapi import openapi_yaml
+from tests.cfn_template import load_template
 
 REPO = Path(__file__).resolve().parent.parent
 HEAVY = ("pandas", "sklearn", "scipy", "plotly", "streamlit")
 
 
-class _CfnLoader(yaml.SafeLoader):
-    """Reads CloudFormation short tags (!Ref, !Sub, !GetAtt ...) as ``{"Tag": value}``."""
-
-
-def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node)
-    else:
-        value = loader.construct_mapping(node)  # type: ignore[arg-type]
-    return {suffix: value}
-
-
-_CfnLoader.add_multi_constructor("!", _tag)
-
-
 @pytest.fixture(scope="module")
 def template() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.load(
-        (REPO / "template.yaml").read_text(encoding="utf-8"), Loader=_CfnLoader
-    )
-    return loaded
+    return load_template()
 
 
 def test_cfn_lint_passes(monkeypatch: pytest.MonkeyPatch) -> None:

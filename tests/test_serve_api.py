@@ -24,6 +24,7 @@ import requests
 from soulmate_adapters import open_store
 from soulmate_core import __version__
 from soulmate_core.demo import demo_population
+from tests.api_server import serve_api
 from tests.fakes.spotify_server import FakeSpotify, sample_user
 
 pytestmark = pytest.mark.slow  # a server process over HTTP; the handler in-process is test_api_handler.py
@@ -53,34 +54,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             "tok-bo", sample_user("acc-bo", "Bo", [("Portishead", ["trip hop"]), ("Tricky", None)])
         )
         spotify.add_user("tok-fuzz", sample_user("acc-fuzz", "Fuzz", [("Björk", ["art pop"])]))
-        env = {**os.environ, "SOULMATE_SPOTIFY_API_BASE": spotify.api_base}
-        log, errors = folder / "serve-api.out", folder / "serve-api.err"
-        with log.open("wb") as out, errors.open("wb") as err:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "soulmate_cli", "--store", store_url, "serve-api", "--port", "0"],
-                stdout=out,
-                stderr=err,
-                env=env,
-                cwd=REPO,
-            )
-        try:
-            yield Served(url=_wait_for_url(log, process), spotify=spotify, stdout=log)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-
-
-def _wait_for_url(log: Path, process: subprocess.Popen[bytes]) -> str:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        found = re.search(r"http://127\.0\.0\.1:\d+", log.read_text(encoding="utf-8", errors="replace"))
-        if found:
-            return found.group(0)
-        if process.poll() is not None:
-            stderr = log.with_suffix(".err").read_text(encoding="utf-8", errors="replace")
-            raise RuntimeError(f"serve-api exited: {log.read_text(encoding='utf-8')}{stderr}")
-        time.sleep(0.05)
-    raise RuntimeError("serve-api did not start within 30 s")
+        with serve_api(store_url, folder, SOULMATE_SPOTIFY_API_BASE=spotify.api_base) as url:
+            yield Served(url=url, spotify=spotify, stdout=folder / "serve-api.out")
 
 
 def test_post_get_matches_delete_over_http(served: Served) -> None:

@@ -11,7 +11,10 @@ Code flow and refresh. Each access token belongs to a user and may carry a failu
     FakeSpotify.Scenario.RATE_LIMITED    429 with Retry-After for the first ``failures`` calls, then OK
     FakeSpotify.Scenario.SERVER_ERROR    500 for the first ``failures`` calls, then OK
 
-Unknown tokens get 401 "Invalid access token". Usage::
+Unknown tokens get 401 "Invalid access token". A token may also be made slow (``delay``: each of its
+calls waits that long before answering, until ``stop``) or given a raw answer for one path
+(``answer_raw``: any bytes, e.g. malformed JSON). ``calls`` records every call as answered, to count
+them; ``arrivals`` every path as it arrives. Usage::
 
     with FakeSpotify() as spotify:
         spotify.add_user("token-1", sample_user("acc-1", "Ana", [("Portishead", ["trip hop"])]))
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import enum
 import json
 import secrets
@@ -146,6 +150,7 @@ class FakeSpotify:
         scenario: FakeSpotify.Scenario
         failures: int
         retry_after: int
+        delay: float = 0.0
 
     @dataclass
     class Call:
@@ -163,8 +168,11 @@ class FakeSpotify:
         self._tokens: dict[str, FakeSpotify._Token] = {}
         self._codes: dict[str, str] = {}
         self._refresh: dict[str, str] = {}
+        self._raw: dict[tuple[str, str], tuple[int, bytes]] = {}
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
         self.calls: list[FakeSpotify.Call] = []
+        self.arrivals: list[str] = []  # the path of each call as it arrives, before any delay
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
         # A short poll interval: stop() waits for the next poll, and every test stops a server.
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
@@ -175,6 +183,7 @@ class FakeSpotify:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()  # slow answers stop waiting
         self._server.shutdown()
         self._server.server_close()
 
@@ -220,10 +229,27 @@ class FakeSpotify:
         *,
         failures: int = 1_000_000,
         retry_after: int = 1,
+        delay: float = 0.0,
     ) -> None:
-        """Make ``token`` an access token of ``user``; failing scenarios fail ``failures`` times."""
+        """Make ``token`` an access token of ``user``; failing scenarios fail ``failures`` times; each
+        call with it waits ``delay`` seconds before its answer."""
         with self._lock:
-            self._tokens[token] = FakeSpotify._Token(user, scenario, failures, retry_after)
+            self._tokens[token] = FakeSpotify._Token(user, scenario, failures, retry_after, delay)
+
+    def answer_raw(self, token: str, path: str, body: bytes, status: int = 200) -> None:
+        """Answer ``token``'s calls to ``path`` (e.g. ``/v1/me``, with or without its final slash) with
+        exactly ``body``."""
+        with self._lock:
+            self._raw[(token, path.rstrip("/"))] = (status, body)
+
+    def delay_of(self, auth: str) -> float:
+        with self._lock:
+            entry = self._tokens.get(auth.removeprefix("Bearer ").strip())
+        return entry.delay if entry else 0.0
+
+    def raw_answer(self, auth: str, path: str) -> tuple[int, bytes] | None:
+        with self._lock:
+            return self._raw.get((auth.removeprefix("Bearer ").strip(), path.rstrip("/")))
 
     def issue_code(
         self,
@@ -369,19 +395,27 @@ def _handler_for(fake: FakeSpotify) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode("utf-8") if length else ""
             auth = self.headers.get("Authorization", "")
+            fake.arrivals.append(url.path)
+            delay = fake.delay_of(auth)
+            if delay:
+                fake._stopping.wait(delay)
+            raw = fake.raw_answer(auth, url.path)
             if url.path == "/api/token" and method == "POST":
                 status, payload, headers = fake._token_endpoint(parse_qs(body), auth)
+            elif raw is not None:
+                status, payload, headers = raw[0], None, {}
             else:
                 status, payload, headers = fake._api(method, url.path, query, auth)
             fake.calls.append(FakeSpotify.Call(method, url.path, query, status))
-            data = json.dumps(payload).encode("utf-8")
+            data = raw[1] if raw is not None else json.dumps(payload).encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(data)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the caller gave up
+                self.wfile.write(data)
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet test output
             return
