@@ -27,7 +27,8 @@ from soulmate_core.snapshot import Query, Rows, Snapshot
 from soulmate_core.store import Store
 
 MARGIN = 10
-"""Candidates rescored beyond k, so that the float16 rounding of the scan cannot push out a match."""
+"""Candidates explained beyond k, so that the single-precision rounding of the scan cannot push out
+a match."""
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,11 @@ class Matcher:
         self, query: Query, me: str, delta: _Delta, limit: int, probe: int | None
     ) -> tuple[list[int], list[str]]:
         """The best ``limit`` by the scan's score, asker excluded: snapshot rows, and delta user ids."""
+        skip = delta.dead.copy()
+        if me in self.snapshot.positions:
+            skip[self.snapshot.positions[me]] = True
         ranges = self.snapshot.candidates(query, probe)
-        rows = np.concatenate([np.arange(start, end) for start, end in ranges] or [np.zeros(0, np.intp)])
-        scanned = self.snapshot.rows.range_scores(query, ranges, self.blend)
-        live = ~delta.dead[rows] & (rows != self.snapshot.positions.get(me, -1))
-        rows, scanned = rows[live], scanned[live]
+        rows, scanned = self.snapshot.rows.best(query, ranges, self.blend, limit, skip)
         fresh = np.array([i for i, u in enumerate(delta.rows.user_ids) if u != me], dtype=np.intp)
         scores = np.concatenate((scanned, delta.rows.scores(query, fresh, self.blend)))
         owners = np.concatenate((rows, -1 - fresh))  # delta entries as negative numbers

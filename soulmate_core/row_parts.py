@@ -2,8 +2,8 @@
 
 The rows hold each listener's unit rarity-weighted artists and genres. One side of every shared
 artist is the asking user's own, so names come from their profile; genre shares are the unit row
-divided by rarity, renormalised; the latent vector is folded in again from the rows in full
-precision. So ``scoring.assemble`` gets the same ``Parts`` that ``scoring.explain`` computes.
+divided by rarity, renormalised; the unit latent vector is kept in single precision. So
+``scoring.assemble`` gets the same ``Parts`` that ``scoring.explain`` computes, to single precision.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from soulmate_core.population import Population, Taste, unit_rows
+from soulmate_core.population import Population, Taste
 from soulmate_core.profile import TasteProfile
 from soulmate_core.scoring import DEFAULT_BLEND, Blend, Match, Parts, assemble, overlap
 from soulmate_core.snapshot import Rows
@@ -67,9 +67,8 @@ class RowExplainer:
         mine = self.taste.latent
         if mine is None or self.population.dims == 0:
             return [None] * len(picked)
-        theirs = unit_rows(self.population.latent_of(rows.artists.take(picked), rows.genres.take(picked)))
-        values = theirs @ mine
-        known: list[bool] = np.any(theirs, axis=1).tolist()
+        values = rows.latent[picked] @ mine.astype(np.float32)
+        known: list[bool] = rows.has_latent[picked].tolist()
         return [min(1.0, max(0.0, float(v))) if k else None for v, k in zip(values, known, strict=True)]
 
     def _genre_shares(self, rows: Rows, i: int) -> dict[str, float]:

@@ -2,7 +2,7 @@
 
 Built by a batch step (``soulmate build-index``), never while a person waits, and saved as one
 versioned file. Rows hold what the blended score needs: unit rarity-weighted artist and genre rows
-(sparse) and a float16 unit latent vector. They are grouped by taste cluster (spherical k-means on
+(sparse) and a single-precision unit latent vector. They are grouped by taste cluster (spherical k-means on
 the latent vectors), so a query scores only the clusters nearest to it (``candidates``).
 """
 
@@ -28,13 +28,17 @@ from soulmate_core.taste_rows import TasteRows
 
 log = logging.getLogger("soulmate.index")
 
-FORMAT = 4
+FORMAT = 5
 """Bumped whenever the file layout changes; an older file is rebuilt, never misread."""
 MIN_CLUSTERED = 2000
 """Below this many listeners a query scans everyone: exact, and still fast."""
 RECALL_TARGET = 0.995
 """``build`` picks how many clusters a query scans (``probe``) so that, on a sample of listeners,
 this share of their exact top 10 lies in the scanned clusters."""
+_FIRST_GUESS = 256
+"""Rows scored in full to set the bar that ``Rows.best`` prunes by."""
+_BOUND_SLACK = 1e-4
+"""Below the bar by more than the rounding of single precision, a row cannot make the best."""
 _CALIBRATION_SAMPLE = 200
 _CALIBRATION_K = 10
 _KMEANS_SAMPLE = 50_000
@@ -67,7 +71,7 @@ class Rows:
     display_names: tuple[str, ...]
     artists: SparseRows
     genres: SparseRows
-    latent: NDArray[np.float16]
+    latent: NDArray[np.float32]
 
     def __len__(self) -> int:
         return len(self.user_ids)
@@ -86,7 +90,7 @@ class Rows:
         (display name, taste)."""
         artists = [_unit_known(t.artists, population.artist_columns) for _, t in tastes.values()]
         genres = [_unit_known(t.genres, population.genre_columns) for _, t in tastes.values()]
-        latent = np.zeros((len(tastes), population.dims), dtype=np.float16)
+        latent = np.zeros((len(tastes), population.dims), dtype=np.float32)
         for i, (_, taste) in enumerate(tastes.values()):
             if taste.latent is not None:
                 latent[i] = taste.latent
@@ -100,6 +104,49 @@ class Rows:
 
     def scores(self, query: Query, rows: NDArray[np.intp], blend: Blend) -> NDArray[np.float32]:
         """The blended score of ``query`` against each of ``rows``, as ``scoring.explain`` has it."""
+        return self._scores(query, rows, blend, self._latent_values(query, rows))
+
+    def best(
+        self,
+        query: Query,
+        ranges: Sequence[tuple[int, int]],
+        blend: Blend,
+        limit: int,
+        skip: NDArray[np.bool_] | None = None,
+    ) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
+        """The ``limit`` rows of ``ranges`` (``(start, end)`` each), less those ``skip`` marks,
+        that score highest, and their scores, best first: exactly what ``scores`` would rank
+        first, without reading most rows' artists. The latent part is cheap (read in place, range
+        by range), so every row gets an upper bound: its score were its artists and genres a
+        perfect match. A first guess at the best sets the bar, and only rows whose bound reaches
+        it are scored in full."""
+        rows = np.concatenate([np.arange(start, end) for start, end in ranges] or [np.zeros(0, np.intp)])
+        latent = None
+        if query.latent is not None:
+            parts = [self.latent[start:end] @ query.latent for start, end in ranges]
+            latent = np.clip(np.concatenate(parts or [np.zeros(0, np.float32)]), 0.0, 1.0)
+        if skip is not None:
+            kept = ~skip[rows]
+            rows, latent = rows[kept], _at(latent, np.flatnonzero(kept))
+        ones = np.ones(len(rows), dtype=np.float32)
+        bound = self._blend(query, blend, ones, ones if _needs_genres(query, blend) else None, latent, rows)
+        guess = _top(bound, max(4 * limit, _FIRST_GUESS))
+        exact = self._scores(query, rows[guess], blend, _at(latent, guess))
+        bar = np.partition(exact, len(exact) - limit)[len(exact) - limit] if len(exact) >= limit else -1.0
+        reach = np.flatnonzero(bound >= bar - _BOUND_SLACK)
+        scores = self._scores(query, rows[reach], blend, _at(latent, reach))
+        picked = _top(scores, limit)
+        return rows[reach[picked]], scores[picked]
+
+    def _latent_values(self, query: Query, rows: NDArray[np.intp]) -> NDArray[np.float32] | None:
+        if query.latent is None:
+            return None
+        values: NDArray[np.float32] = np.clip(self.latent[rows] @ query.latent, 0.0, 1.0)
+        return values
+
+    def _scores(
+        self, query: Query, rows: NDArray[np.intp], blend: Blend, latent: NDArray[np.float32] | None
+    ) -> NDArray[np.float32]:
         artists = self.artists.take(rows)
         genres = self.genres.take(rows) if _needs_genres(query, blend) else None
         return self._blend(
@@ -107,32 +154,8 @@ class Rows:
             blend,
             _dots(artists.indptr, artists.data * query.artists[artists.indices]),
             None if genres is None else _dots(genres.indptr, genres.data * query.genres[genres.indices]),
-            self.latent[rows],
+            latent,
             rows,
-        )
-
-    def range_scores(
-        self, query: Query, ranges: Sequence[tuple[int, int]], blend: Blend
-    ) -> NDArray[np.float32]:
-        """``scores`` of the rows ``start:end`` of each range, one after another: read in place,
-        without gathering the rows first."""
-        if not ranges:
-            return np.zeros(0, dtype=np.float32)
-        genres = _needs_genres(query, blend)
-        artist, genre, latent, rows = [], [], [], []
-        for start, end in ranges:
-            artist.append(_range_dots(self.artists, start, end, query.artists))
-            if genres:
-                genre.append(_range_dots(self.genres, start, end, query.genres))
-            latent.append(self.latent[start:end])
-            rows.append(np.arange(start, end))
-        return self._blend(
-            query,
-            blend,
-            np.concatenate(artist),
-            np.concatenate(genre) if genres else None,
-            np.concatenate(latent),
-            np.concatenate(rows),
         )
 
     def _blend(
@@ -141,7 +164,7 @@ class Rows:
         blend: Blend,
         artist: NDArray[np.floating],
         genre: NDArray[np.floating] | None,
-        latent16: NDArray[np.float16],
+        latent: NDArray[np.float32] | None,
         rows: NDArray[np.intp],
     ) -> NDArray[np.float32]:
         """The components of ``rows`` blended by what each pair has (see ``scoring.Blend``)."""
@@ -153,8 +176,7 @@ class Rows:
             weight_g = np.where(self.has_genres[rows], blend.genres, 0.0)
             weighted += weight_g * genre
             total += weight_g
-        if query.latent is not None and blend.latent:
-            latent = np.clip(latent16.astype(np.float32) @ query.latent, 0.0, 1.0)
+        if latent is not None and blend.latent:
             weight_l = np.where(self.has_latent[rows], blend.latent, 0.0)
             weighted += weight_l * latent
             total += weight_l
@@ -163,13 +185,20 @@ class Rows:
         return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 
+def _at(values: NDArray[np.float32] | None, positions: NDArray[np.intp]) -> NDArray[np.float32] | None:
+    return None if values is None else values[positions]
+
+
+def _top(values: NDArray[np.float32], count: int) -> NDArray[np.intp]:
+    """Positions of the ``count`` largest ``values``, largest first."""
+    if len(values) > count:
+        part = np.argpartition(-values, count - 1)[:count]
+        return part[np.argsort(-values[part], kind="stable")]
+    return np.argsort(-values, kind="stable")
+
+
 def _needs_genres(query: Query, blend: Blend) -> bool:
     return bool(blend.genres) and bool(query.genres.any())
-
-
-def _range_dots(rows: SparseRows, start: int, end: int, vector: NDArray[np.float32]) -> NDArray[np.float32]:
-    lo, hi = rows.indptr[start], rows.indptr[end]
-    return _dots(rows.indptr[start : end + 1] - lo, rows.data[lo:hi] * vector[rows.indices[lo:hi]])
 
 
 def _dots(offsets: NDArray[np.int64], products: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -227,7 +256,7 @@ class Snapshot:
         stage.done(f"fitted the model ({population.dims} dimensions)")
         artists, genres = population.weighted_rows(collected)
         taste = population.taste_matrix(collected)
-        latent = unit_rows(np.asarray(products.matmul(taste, population.factors32), dtype=np.float32))
+        latent = unit_rows(np.asarray(products.matmul(taste, population.factors32))).astype(np.float32)
         del taste
         clusters, centroids = taste_clusters(latent, seed)
         stage.done(f"placed every listener in one of {len(centroids)} taste clusters")
@@ -238,7 +267,7 @@ class Snapshot:
             tuple(collected.display_names[i] for i in order),
             artists.unit().take(order),
             genres.unit().take(order),
-            latent[order].astype(np.float16),
+            latent[order],
         )
         offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         probe = calibrate_probe(rows, offsets, centroids, seed)
@@ -304,14 +333,15 @@ def calibrate_probe(rows: Rows, offsets: NDArray[np.int64], centroids: NDArray[n
     if clusters == 1:
         return 1
     cluster_of = np.repeat(np.arange(clusters), np.diff(offsets))
+    skip = np.zeros(len(rows), dtype=bool)
     ranks: list[NDArray[np.intp]] = []
     sample = min(len(rows), _CALIBRATION_SAMPLE)
     for i in np.random.default_rng(seed).choice(len(rows), sample, replace=False).tolist():
-        latent = rows.latent[i].astype(np.float32)
+        latent = rows.latent[i]
         query = Query(_row_vector(rows.artists, i), _row_vector(rows.genres, i), latent)
-        scores = rows.range_scores(query, [(0, len(rows))], DEFAULT_BLEND)
-        scores[i] = -np.inf
-        best = np.argpartition(-scores, _CALIBRATION_K)[:_CALIBRATION_K]
+        skip[i] = True
+        best, _ = rows.best(query, [(0, len(rows))], DEFAULT_BLEND, _CALIBRATION_K, skip)
+        skip[i] = False
         rank = np.empty(clusters, dtype=np.intp)
         rank[np.argsort(-(centroids @ latent), kind="stable")] = np.arange(clusters)
         ranks.append(rank[cluster_of[best]])
@@ -326,7 +356,7 @@ def _row_vector(rows: SparseRows, i: int) -> NDArray[np.float32]:
     return vector
 
 
-def taste_clusters(latent: NDArray[np.float64], seed: int) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
+def taste_clusters(latent: NDArray[np.floating], seed: int) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
     """Spherical k-means on unit rows, about 2·sqrt(n) clusters fitted on a sample; (cluster per
     row, unit centroids). One cluster below ``MIN_CLUSTERED`` rows or without a latent space."""
     n = len(latent)
@@ -419,7 +449,7 @@ def _from_arrays(arrays: Mapping[str, NDArray[np.generic]]) -> Snapshot:
         tuple(_texts("display_names", arrays)),
         _sparse_from("artists", arrays),
         _sparse_from("genres", arrays),
-        arrays["latent"].astype(np.float16, copy=False),
+        arrays["latent"].astype(np.float32, copy=False),
     )
     offsets = arrays["offsets"].astype(np.int64, copy=False)
     centroids = arrays["centroids"].astype(np.float32, copy=False)

@@ -89,7 +89,7 @@ class TasteMap:
     def build(
         cls,
         rows: TasteRows,
-        latent: NDArray[np.float64],
+        latent: NDArray[np.floating],
         factors: NDArray[np.float64],
         artist_names: Mapping[str, str],
         *,
@@ -247,7 +247,7 @@ def _spherical_kmeans(
     return found
 
 
-def _nearest(points: NDArray[np.float64], centres: NDArray[np.floating]) -> NDArray[np.intp]:
+def _nearest(points: NDArray[np.floating], centres: NDArray[np.floating]) -> NDArray[np.intp]:
     if not len(centres):
         return np.zeros(len(points), dtype=np.intp)
     nearest: NDArray[np.intp] = np.argmax(points @ centres.astype(np.float64).T, axis=1)

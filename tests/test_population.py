@@ -272,7 +272,7 @@ def test_rows_weighted_and_folded_in_at_once_agree_with_one_profile_at_a_time(
     rows = TasteRows.collect(people)
     population = Population.fit_rows(rows, rarity=rarity, genres=genres)
     artists, genre_rows = population.weighted_rows(rows)
-    latent = unit_rows(population.latent_of(artists.unit(), genre_rows.unit()))
+    latent = unit_rows(population.taste_matrix(rows).matmul(population.factors32))
     for i, person_ in enumerate(people):
         taste = population.taste(person_)
         by_key = {rows.artist_keys[c]: v for c, v in zip(*_row(artists, i), strict=True)}
