@@ -26,9 +26,9 @@ from soulmate_core.scoring import DEFAULT_BLEND, Blend, Match, explain
 from soulmate_core.snapshot import Query, Rows, Snapshot
 from soulmate_core.store import Store
 
-MARGIN = 10
-"""Candidates explained beyond k, so that the single-precision rounding of the scan cannot push out
-a match."""
+MARGIN = 2
+"""Candidates explained beyond k: the scan and the explanation round the same single-precision
+rows differently, so two near-equal scores may swap across the k-th place."""
 
 
 @dataclass(frozen=True)
