@@ -22,7 +22,7 @@ from soulmate_core.errors import CorruptItemError
 from soulmate_core.population import Population, Taste, unit_rows
 from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.scoring import DEFAULT_BLEND, Blend
-from soulmate_core.sparse import NUMPY_PRODUCTS, Products, SparseRows
+from soulmate_core.sparse import NUMPY_PRODUCTS, Products, SparseRows, segment_sums
 from soulmate_core.taste_map import ArtistNames, TasteMap
 from soulmate_core.taste_rows import TasteRows
 
@@ -152,8 +152,10 @@ class Rows:
         return self._blend(
             query,
             blend,
-            _dots(artists.indptr, artists.data * query.artists[artists.indices]),
-            None if genres is None else _dots(genres.indptr, genres.data * query.genres[genres.indices]),
+            segment_sums(artists.indptr, artists.data * query.artists[artists.indices]),
+            None
+            if genres is None
+            else segment_sums(genres.indptr, genres.data * query.genres[genres.indices]),
             latent,
             rows,
         )
@@ -199,15 +201,6 @@ def _top(values: NDArray[np.float32], count: int) -> NDArray[np.intp]:
 
 def _needs_genres(query: Query, blend: Blend) -> bool:
     return bool(blend.genres) and bool(query.genres.any())
-
-
-def _dots(offsets: NDArray[np.int64], products: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Per row (``offsets`` as in CSR), the sum of its ``products``; 0 for an empty row."""
-    if len(offsets) < 2:
-        return np.zeros(0, dtype=np.float32)
-    sums: NDArray[np.float32] = np.add.reduceat(np.append(products, np.float32(0)), offsets[:-1])
-    sums[offsets[:-1] == offsets[1:]] = 0.0
-    return sums
 
 
 @dataclass(frozen=True)

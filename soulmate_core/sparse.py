@@ -61,9 +61,10 @@ class SparseRows:
     def __len__(self) -> int:
         return len(self.indptr) - 1
 
-    @cached_property
+    @property
     def row_of(self) -> NDArray[np.intp]:
-        """The row of every non-zero."""
+        """The row of every non-zero: as many bytes again as the non-zeros, so made when asked
+        for and never kept."""
         return np.repeat(np.arange(len(self), dtype=np.intp), np.diff(self.indptr))
 
     def with_data(self, data: NDArray[np.floating]) -> SparseRows:
@@ -72,13 +73,14 @@ class SparseRows:
     def row_sums(self, values: NDArray[np.floating] | None = None) -> Dense:
         """Per row, the sum of ``values`` (one per non-zero; the data by default)."""
         weights = self.data if values is None else values
-        return np.bincount(self.row_of, weights=weights, minlength=len(self)).astype(np.float64)
+        sums: Dense = segment_sums(self.indptr, weights.astype(np.float64, copy=False)).astype(np.float64)
+        return sums
 
     def unit(self) -> SparseRows:
         """Each row scaled to length 1; empty rows stay empty."""
         norms = np.sqrt(self.row_sums(self.data.astype(np.float64) ** 2))
         scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 1e-12)
-        return self.with_data(self.data * scale[self.row_of])
+        return self.with_data(self.data * np.repeat(scale.astype(np.float32), np.diff(self.indptr)))
 
     def take(self, rows: NDArray[np.intp]) -> SparseRows:
         starts, ends = self.indptr[rows], self.indptr[rows + 1]
@@ -94,8 +96,10 @@ class SparseRows:
         indices = np.empty(indptr[-1], dtype=np.int32)
         data = np.empty(indptr[-1], dtype=np.float32)
         # each row's own non-zeros first, then the other's: where every non-zero lands
-        here = np.arange(self.indptr[-1]) + (indptr[:-1] - self.indptr[:-1])[self.row_of]
-        there = np.arange(other.indptr[-1]) + (indptr[:-1] - other.indptr[:-1] + mine)[other.row_of]
+        here = np.arange(self.indptr[-1]) + np.repeat(indptr[:-1] - self.indptr[:-1], mine)
+        there = np.arange(other.indptr[-1]) + np.repeat(
+            indptr[:-1] - other.indptr[:-1] + mine, np.diff(other.indptr)
+        )
         indices[here], data[here] = self.indices, self.data
         indices[there], data[there] = other.indices + self.width, other.data
         return SparseRows(indptr, indices, data, self.width + other.width)
@@ -108,11 +112,12 @@ class SparseRows:
                 dtype=np.float64,
             ).reshape(len(self), dense.shape[1])
         out = np.zeros((len(self), dense.shape[1]))
+        row_of = self.row_of
         for start, end in _chunks(self.indptr, max(1, _SCRATCH_FLOATS // max(1, dense.shape[1]))):
             lo, hi = self.indptr[start], self.indptr[end]
             gathered = dense[self.indices[lo:hi]] * self.data[lo:hi, None]
             if hi > lo:
-                _sum_rows(out[start:end], self.row_of[lo:hi] - start, gathered)
+                _sum_rows(out[start:end], row_of[lo:hi] - start, gathered)
         return out
 
     def rmatmul(self, dense: NDArray[np.floating]) -> Dense:
@@ -134,6 +139,15 @@ class SparseRows:
         out = np.zeros((len(self), self.width))
         out[self.row_of, self.indices] = self.data
         return out
+
+
+def segment_sums(indptr: NDArray[np.int64], values: NDArray[np.floating]) -> NDArray[np.floating]:
+    """Per row (``indptr`` as in CSR, from 0), the sum of its ``values``; 0 for an empty row."""
+    if len(indptr) < 2:
+        return np.zeros(0, dtype=values.dtype)
+    sums: NDArray[np.floating] = np.add.reduceat(np.append(values, values.dtype.type(0)), indptr[:-1])
+    sums[indptr[:-1] == indptr[1:]] = 0
+    return sums
 
 
 class Products(Protocol):
