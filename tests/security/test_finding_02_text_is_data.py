@@ -29,11 +29,9 @@ from soulmate_core.settings import Settings
 from soulmate_core.text import NAME_MAX, clean_name
 from tests import export_fixtures as fx
 from tests.cli_runner import run
-from tests.dashboard.conftest import DASHBOARD, app, demo_db_template, figures, store, store_url, texts
+from tests.dashboard.conftest import DASHBOARD, figures, texts
 from tests.fakes.spotify_server import FakeSpotify, sample_user
-from tests.test_api_handler import Api
-
-__all__ = ["app", "demo_db_template", "store", "store_url"]  # the dashboard's fixtures, used by name
+from tests.security.harness import Api
 
 DIRTY = "Tim\x00\x1b[31m\u202eRed\u2066\u200b \t\n Name\x7f\x1b]8;;http://x\x1b\\"
 CLEAN = "TimRed Name"
@@ -105,22 +103,15 @@ def test_every_source_builds_its_profile_cleaned() -> None:
     assert all(forbidden(p.display_name) == [] for p in demo_population(20))
 
 
-def test_spotify_through_the_api_stores_cleaned_names(tmp_path: Path) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'api.db'}")
-    try:
-        with FakeSpotify() as spotify:
-            spotify.add_user(
-                "tok-a", sample_user("acc-a", DIRTY, [("Port\x1b[5mishead\u202e", ["trip hop"])])
-            )
-            spotify.add_user("tok-b", sample_user("acc-b", "Bo", [("Burial", [])]))
-            api = Api(Settings(spotify_api_base=spotify.api_base, spotify_timeout=2.0), store)
-            status, _, body = api("POST", "/taste-profile", token="tok-a")
-            assert status == 200 and body["display_name"] == CLEAN
-            assert store.get("acc-a").top_artists()[0].name == "Portishead"
-            chosen = api("POST", "/taste-profile", token="tok-b", body={"display_name": f" {DIRTY} "})[2]
-            assert chosen["display_name"] == CLEAN == store.get("acc-b").display_name
-    finally:
-        store.close()
+def test_spotify_through_the_api_stores_cleaned_names(spotify: FakeSpotify, store: Store) -> None:
+    spotify.add_user("tok-a", sample_user("acc-a", DIRTY, [("Port\x1b[5mishead\u202e", ["trip hop"])]))
+    spotify.add_user("tok-b", sample_user("acc-b", "Bo", [("Burial", [])]))
+    api = Api(Settings(spotify_api_base=spotify.api_base, spotify_timeout=2.0), store)
+    status, _, body = api("POST", "/taste-profile", token="tok-a")
+    assert status == 200 and body["display_name"] == CLEAN
+    assert store.get("acc-a").top_artists()[0].name == "Portishead"
+    chosen = api("POST", "/taste-profile", token="tok-b", body={"display_name": f" {DIRTY} "})[2]
+    assert chosen["display_name"] == CLEAN == store.get("acc-b").display_name
 
 
 def _dirty_export() -> bytes:
@@ -160,7 +151,7 @@ def test_cli_imports_store_cleaned_names(capsys: pytest.CaptureFixture[str], tmp
     assert set(ann.artist_names().values()) == {"Nick Drake", "Burial"}
 
 
-def test_dashboard_export_stores_a_cleaned_name(app: Callable[[], AppTest], store: Store) -> None:
+def test_dashboard_export_stores_a_cleaned_name(app: Callable[[], AppTest], dashboard_store: Store) -> None:
     at = app()
     at.file_uploader(key="export_files").set_value(
         [("StreamingHistory_music_0.json", _dirty_export(), "application/json")]
@@ -168,7 +159,7 @@ def test_dashboard_export_stores_a_cleaned_name(app: Callable[[], AppTest], stor
     at.text_input(key="export_name").input(DIRTY).run()
     at.button(key="export_build").click().run()
     assert not at.exception, at.exception
-    (me,) = [p for p in store.iter_all() if p.source == "spotify-export"]
+    (me,) = [p for p in dashboard_store.iter_all() if p.source == "spotify-export"]
     assert me.display_name == CLEAN
     assert forbidden(texts(at)) == []
 
@@ -195,13 +186,13 @@ EVIL_ARTIST = "\x1b[31m[Free](http://127.0.0.1:9/a)\u202e <img src=x>"
 
 
 @pytest.fixture
-def legacy_pair(store: Store) -> tuple[TasteProfile, TasteProfile]:
+def legacy_pair(dashboard_store: Store) -> tuple[TasteProfile, TasteProfile]:
     """A viewer and, taste for taste, a stored stranger whose name and one artist are hostile."""
-    persona = store.get("demo-0042")
+    persona = dashboard_store.get("demo-0042")
     assert persona is not None
     viewer = _legacy("viewer-1", "Viewer", persona, EVIL_ARTIST)
     stranger = _legacy("stranger-1", DIRTY + MARKUP, persona, EVIL_ARTIST)
-    store.put_many([viewer, stranger])
+    dashboard_store.put_many([viewer, stranger])
     return viewer, stranger
 
 

@@ -10,7 +10,7 @@ cannot pass for its first owner. Every figure about the pair is rounded to whole
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,21 +24,9 @@ from soulmate_core.handles import DEVELOPMENT_KEY, alias, public_name
 from soulmate_core.profile import make_profile
 from soulmate_core.settings import Settings
 from tests.cli_runner import run
-from tests.dashboard.conftest import (
-    DASHBOARD,
-    app,
-    demo_db_template,
-    downloaded,
-    figures,
-    sign_in_as_persona,
-    store,
-    store_url,
-    texts,
-)
+from tests.dashboard.conftest import DASHBOARD, figures, sign_in_as_persona, texts
 from tests.fakes.spotify_server import FakeSpotify, sample_user
-from tests.test_api_handler import Api
-
-__all__ = ["app", "demo_db_template", "downloaded", "store", "store_url"]  # fixtures, used by name
+from tests.security.harness import Api
 
 PERSONA = "demo-0042"
 ARTISTS = [("Portishead", ["trip hop"]), ("Massive Attack", ["trip hop"]), ("Burial", [])]
@@ -55,21 +43,13 @@ def numbers(value: object) -> list[float]:
 
 
 @pytest.fixture
-def api_store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'api.db'}")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def spotify() -> Iterator[FakeSpotify]:
-    with FakeSpotify() as fake:
-        fake.add_user("tok-ana", sample_user("acc-ana", "Ana", ARTISTS))
-        # Spotify gives no display name for this one: only a legacy username and an account id
-        fake.add_user("tok-john", sample_user("acc-john", "", ARTISTS, legacy_id="johnsmith1987"))
-        fake.add_user("tok-tim1", sample_user("acc-tim1", "Tim", ARTISTS[:2]))
-        fake.add_user("tok-tim2", sample_user("acc-tim2", "Tim", ARTISTS[1:]))
-        yield fake
+def listeners(spotify: FakeSpotify) -> FakeSpotify:
+    """Ana, and three who share her taste: one Spotify knows only by a legacy username, two Tims."""
+    spotify.add_user("tok-ana", sample_user("acc-ana", "Ana", ARTISTS))
+    spotify.add_user("tok-john", sample_user("acc-john", "", ARTISTS, legacy_id="johnsmith1987"))
+    spotify.add_user("tok-tim1", sample_user("acc-tim1", "Tim", ARTISTS[:2]))
+    spotify.add_user("tok-tim2", sample_user("acc-tim2", "Tim", ARTISTS[1:]))
+    return spotify
 
 
 def _matches(spotify: FakeSpotify, store: Store, secret: str | None = None) -> dict[str, Any]:
@@ -82,8 +62,8 @@ def _matches(spotify: FakeSpotify, store: Store, secret: str | None = None) -> d
     return body  # type: ignore[no-any-return]
 
 
-def test_matches_name_others_by_handle_never_by_account_id(spotify: FakeSpotify, api_store: Store) -> None:
-    body = _matches(spotify, api_store)
+def test_matches_name_others_by_handle_never_by_account_id(listeners: FakeSpotify, store: Store) -> None:
+    body = _matches(listeners, store)
     text = json.dumps(body)
     for secret in ("acc-john", "johnsmith1987", "legacy-acc", "acc-tim1", "acc-tim2"):
         assert secret not in text
@@ -96,18 +76,18 @@ def test_matches_name_others_by_handle_never_by_account_id(spotify: FakeSpotify,
     assert john["display_name"] == f"Listener #{john['handle'][:4]}"
 
 
-def test_two_listeners_with_one_name_stay_apart(spotify: FakeSpotify, api_store: Store) -> None:
-    body = _matches(spotify, api_store)
+def test_two_listeners_with_one_name_stay_apart(listeners: FakeSpotify, store: Store) -> None:
+    body = _matches(listeners, store)
     tims = [m["display_name"] for m in body["matches"] if m["display_name"].startswith("Tim #")]
     assert len(tims) == len(set(tims)) == 2
 
 
-def test_aliases_are_stable_and_depend_on_the_servers_key(spotify: FakeSpotify, tmp_path: Path) -> None:
+def test_aliases_are_stable_and_depend_on_the_servers_key(listeners: FakeSpotify, tmp_path: Path) -> None:
     handles = []
     for name, secret in (("a", "key-one"), ("b", "key-one"), ("c", "key-two")):
         store = open_store(f"sqlite:///{tmp_path / name}.db")
         try:
-            handles.append({m["handle"] for m in _matches(spotify, store, secret)["matches"]})
+            handles.append({m["handle"] for m in _matches(listeners, store, secret)["matches"]})
         finally:
             store.close()
     assert handles[0] == handles[1]  # the same listener, the same alias, across stores and processes
@@ -115,17 +95,17 @@ def test_aliases_are_stable_and_depend_on_the_servers_key(spotify: FakeSpotify, 
     assert alias("acc-john", b"key-one") in handles[0]
 
 
-def test_figures_are_rounded_to_whole_points(spotify: FakeSpotify, api_store: Store) -> None:
-    for figure in numbers(_matches(spotify, api_store)["matches"]):
+def test_figures_are_rounded_to_whole_points(listeners: FakeSpotify, store: Store) -> None:
+    for figure in numbers(_matches(listeners, store)["matches"]):
         assert figure == round(figure, 2)
 
 
 def test_cli_table_shows_handles_not_ids(
-    capsys: pytest.CaptureFixture[str], store_url: str, store: Store
+    capsys: pytest.CaptureFixture[str], store_url: str, dashboard_store: Store
 ) -> None:
     code, out, err = run(capsys, "--store", store_url, "matches", PERSONA, "--limit", "5")
     assert code == 0, err
-    ids = [p.user_id for p in store.iter_all() if p.user_id != PERSONA]
+    ids = [p.user_id for p in dashboard_store.iter_all() if p.user_id != PERSONA]
     assert [u for u in ids if u in out] == []
     assert out.count(" #") == 5
 
@@ -133,9 +113,9 @@ def test_cli_table_shows_handles_not_ids(
 # --- the dashboard ---------------------------------------------------------------------------
 
 
-def _real_listener(store: Store, name: str) -> TasteProfile:
+def _real_listener(dashboard_store: Store, name: str) -> TasteProfile:
     """A real listener who opted in, with a persona's taste plus an artist of their own."""
-    persona = store.get(PERSONA)
+    persona = dashboard_store.get(PERSONA)
     assert persona is not None
     profile = make_profile(
         user_id="export-quinn",
@@ -144,7 +124,7 @@ def _real_listener(store: Store, name: str) -> TasteProfile:
         ranges=persona.ranges,
         discoverable=True,
     )
-    store.put(profile)
+    dashboard_store.put(profile)
     return profile
 
 
@@ -157,8 +137,10 @@ def _everything(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def test_a_visitor_signed_in_as_nobody_sees_no_one(app: Callable[[], AppTest], store: Store) -> None:
-    quinn = _real_listener(store, "Quinn Real")
+def test_a_visitor_signed_in_as_nobody_sees_no_one(
+    app: Callable[[], AppTest], dashboard_store: Store
+) -> None:
+    quinn = _real_listener(dashboard_store, "Quinn Real")
     at = app()
     for page in (
         "pages/connect.py",
@@ -176,10 +158,10 @@ def test_a_visitor_signed_in_as_nobody_sees_no_one(app: Callable[[], AppTest], s
 
 
 def test_a_demo_persona_sees_real_listeners_without_name_or_artists(
-    app: Callable[[], AppTest], store: Store, downloaded: Callable[..., Any]
+    app: Callable[[], AppTest], dashboard_store: Store, downloaded: Callable[..., Any]
 ) -> None:
     """A persona is anyone at all: real listeners appear to it as a tag and a score only."""
-    quinn = _real_listener(store, "Quinn Real")
+    quinn = _real_listener(dashboard_store, "Quinn Real")
     tag = public_name(quinn.user_id, "", DEVELOPMENT_KEY)
     at = sign_in_as_persona(app(), PERSONA)
     at.switch_page("pages/soulmates.py").run()
@@ -201,8 +183,10 @@ def test_a_demo_persona_sees_real_listeners_without_name_or_artists(
     assert "Quinn" not in _everything(at)
 
 
-def test_a_real_listener_sees_others_by_name_and_tag_never_by_id(store_url: str, store: Store) -> None:
-    quinn = _real_listener(store, "Quinn Real")
+def test_a_real_listener_sees_others_by_name_and_tag_never_by_id(
+    store_url: str, dashboard_store: Store
+) -> None:
+    quinn = _real_listener(dashboard_store, "Quinn Real")
     viewer = make_profile(
         user_id="export-viewer",
         display_name="Viewer",
@@ -210,11 +194,11 @@ def test_a_real_listener_sees_others_by_name_and_tag_never_by_id(store_url: str,
         ranges=quinn.ranges,
         discoverable=False,
     )
-    store.put(viewer)
+    dashboard_store.put(viewer)
     at = AppTest.from_file(DASHBOARD, default_timeout=60)
     at.session_state["soulmate_user_id"] = viewer.user_id
     at.run()
-    ids = [p.user_id for p in store.iter_all() if p.user_id != viewer.user_id]
+    ids = [p.user_id for p in dashboard_store.iter_all() if p.user_id != viewer.user_id]
     for page in ("pages/soulmates.py", "pages/compare.py", "pages/taste_map.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
