@@ -3,6 +3,7 @@
 import streamlit as st
 
 from soulmate_app import guard, nav, session, settings
+from soulmate_app.escape import md
 
 st.set_page_config(page_title="Music Soulmate Finder", page_icon=":material/favorite:", layout="wide")
 settings.require_valid()
@@ -17,7 +18,7 @@ with guard.shown_safely():
     with st.sidebar:
         profile = session.current_profile()
         if profile is not None:
-            st.caption(f"Signed in as **{profile.display_name}**")
+            st.caption(f"Signed in as **{md(profile.display_name)}**")
             if st.button("Sign out", key="sign_out"):
                 session.sign_out()
                 st.rerun()

@@ -28,6 +28,7 @@ from typing import TypeVar
 
 from soulmate_adapters import open_store
 from soulmate_core import MatchIndex
+from soulmate_core.handles import DEVELOPMENT_KEY
 from soulmate_core.schema import MatchesOut
 from soulmate_core.sources.listens import profiles_from_listens, read_artist_genres, read_listens
 
@@ -135,7 +136,7 @@ def main(argv: list[str]) -> int:
         timed(
             rows,
             "  JSON lines",
-            lambda: [MatchesOut.of(u, ms).model_dump_json() for u, ms in everyone],
+            lambda: [MatchesOut.of(u, ms, DEVELOPMENT_KEY).model_dump_json() for u, ms in everyone],
         )
 
         # 3. Same-run baselines.

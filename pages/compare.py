@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from soulmate_app import charts, data, session
+from soulmate_app import charts, data, people, session
+from soulmate_app.escape import md
 from soulmate_app.explain import component_rows, shared_line
 from soulmate_core import family_weights, shared_and_unique, union_top
 
 profile = session.require_profile()
 st.title("Compare")
 
-candidates = data.matches(profile.user_id, 20)
+candidates = data.visible_matches(profile, 20)
 if not candidates:
     st.info("No soulmates to compare with yet.")
     st.stop()
@@ -19,36 +20,38 @@ chosen = st.selectbox(
     "Compare with",
     options=list(by_id),
     index=list(by_id).index(wanted) if wanted in by_id else 0,
-    format_func=lambda other: f"{by_id[other].other_display_name} ({round(100 * by_id[other].score)})",
+    format_func=lambda other: f"{people.name_of(by_id[other])} ({round(100 * by_id[other].score)})",
     key="compare_choice",
 )
 m = by_id[chosen]
+name = people.name_of(m)
+st.markdown(f"### You and {md(name)}: score {round(100 * m.score)}")
+st.markdown(md(m.summary))
 other = data.store().get(m.other_id)
 if other is None:
     st.warning("This listener just left.")
     st.stop()
-
-st.markdown(f"### You and {m.other_display_name}: score {round(100 * m.score)}")
-st.write(m.summary)
+if people.hidden(profile, m.other_id):
+    st.stop()
 
 if profile.has_genres and other.has_genres:
     mine, theirs = family_weights(profile), family_weights(other)
     axes = union_top([mine, theirs], 5)
-    series = {"you": [mine.get(a, 0.0) for a in axes], other.display_name: [theirs.get(a, 0.0) for a in axes]}
+    series = {"you": [mine.get(a, 0.0) for a in axes], name: [theirs.get(a, 0.0) for a in axes]}
     st.plotly_chart(charts.radar(axes, series, "Genre families"), key="radar")
 else:
     mine_dims, theirs_dims = data.taste_dimensions(profile), data.taste_dimensions(other)
     if mine_dims is not None and theirs_dims is not None:
-        series = {"you": mine_dims.percentiles, other.display_name: theirs_dims.percentiles}
+        series = {"you": mine_dims.percentiles, name: theirs_dims.percentiles}
         st.plotly_chart(
             charts.radar(list(mine_dims.labels), series, "Latent taste dimensions (percentiles)"), key="radar"
         )
 
 shared, only_me, only_them = shared_and_unique(profile, other)
 a, b, c = st.columns(3)
-a.markdown("**Only you**\n\n" + ("\n".join(f"- {n}" for n in only_me) or "—"))
-b.markdown("**Both of you**\n\n" + ("\n".join(f"- {n}" for n in shared) or "—"))
-c.markdown(f"**Only {other.display_name}**\n\n" + ("\n".join(f"- {n}" for n in only_them) or "—"))
+a.markdown("**Only you**\n\n" + ("\n".join(f"- {md(n)}" for n in only_me) or "—"))
+b.markdown("**Both of you**\n\n" + ("\n".join(f"- {md(n)}" for n in shared) or "—"))
+c.markdown(f"**Only {md(name)}**\n\n" + ("\n".join(f"- {md(n)}" for n in only_them) or "—"))
 
 st.subheader("Why this score")
 st.dataframe(component_rows(m), hide_index=True)

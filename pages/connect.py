@@ -5,6 +5,7 @@ import time
 import streamlit as st
 
 from soulmate_app import data, flows, nav, session, spotify_login
+from soulmate_app.escape import md
 from soulmate_app.settings import load_settings
 from soulmate_core import InputError, SpotifyAuthError, SpotifyError
 
@@ -129,7 +130,7 @@ with demo_tab:
 
 profile = session.current_profile()
 if profile is not None:
-    st.success(f"You are **{profile.display_name}**. Your taste profile is saved.")
+    st.success(f"You are **{md(profile.display_name)}**. Your taste profile is saved.")
     if not profile.discoverable:
         st.caption("Others cannot find you yet: opt in on the Privacy & data page when you are ready.")
     if st.button("See your soulmates", key="see_soulmates", icon=":material/favorite:", type="primary"):

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from soulmate_app import charts, data, session
+from soulmate_app.escape import md
 from soulmate_core import diversity, drift, genre_families, niche, rare_artists
 
 profile = session.require_profile()
 st.title("My taste")
-st.caption(f"{profile.display_name} · from {profile.source} · updated {profile.updated_at[:10]}")
+st.caption(f"{md(profile.display_name)} · from {profile.source} · updated {profile.updated_at[:10]}")
 
 spread = diversity(profile)
 stats, counted = data.stats(), data.counted(profile)
@@ -59,4 +60,4 @@ else:
 rare = rare_artists(profile, stats, counted=counted)
 if rare:
     st.subheader("Your rarest artists")
-    st.write(", ".join(f"**{name}** ({others} other listeners)" for name, others in rare))
+    st.markdown(", ".join(f"**{md(name)}** ({others} other listeners)" for name, others in rare))

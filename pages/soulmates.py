@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from soulmate_app import charts, data, flows, nav, session
+from soulmate_app import charts, data, flows, nav, people, session
+from soulmate_app.escape import md
 from soulmate_app.explain import shared_line
 
 profile = session.require_profile()
@@ -15,12 +16,13 @@ limit = left.slider("How many", min_value=1, max_value=50, value=10, key="match_
 minimum = right.slider("Minimum score", min_value=0, max_value=100, value=0, key="match_min")
 
 with st.spinner("Finding your soulmates…"):
-    found = [m for m in data.matches(profile.user_id, limit) if 100 * m.score >= minimum]
+    found = [m for m in data.visible_matches(profile, limit) if 100 * m.score >= minimum]
 if not found:
     st.info("No soulmates at this minimum score yet. Lower it, or check back as more people join.")
     st.stop()
 
-st.plotly_chart(charts.match_scores(found), key="match_scores")
+names = [people.name_of(m) for m in found]
+st.plotly_chart(charts.match_scores(found, names), key="match_scores")
 st.download_button(
     "Download these matches (JSON)",
     data=flows.matches_json(profile.user_id, found),
@@ -28,14 +30,14 @@ st.download_button(
     mime="application/json",
     key="download_matches",
 )
-for rank, m in enumerate(found, start=1):
+for rank, (m, name) in enumerate(zip(found, names, strict=True), start=1):
     with st.container(border=True):
-        st.markdown(f"**{rank}. {m.other_display_name}** · score **{round(100 * m.score)}**")
+        st.markdown(f"**{rank}. {md(name)}** · score **{round(100 * m.score)}**")
         st.progress(min(1.0, m.score))
-        st.write(m.summary)
+        st.markdown(md(m.summary))
         st.caption(shared_line("Shared artists", m.shared_artists))
         if m.shared_genres:
             st.caption(shared_line("Shared genres", m.shared_genres))
-        if st.button("Compare", key=f"compare_{m.other_id}"):
+        if st.button("Compare", key=f"compare_{people.handle_of(m)}"):
             st.session_state["compare_with"] = m.other_id
             st.switch_page(nav.COMPARE)

@@ -263,7 +263,7 @@ def create_app(
     def matches(user_id: UserId, limit: Limit = 10) -> MatchesOut:
         me = own(user_id)
         found = service.matches_for(store, me, limit, index=live)
-        return MatchesOut.of(me, found)
+        return MatchesOut.of(me, found, settings.alias_key)
 
     @app.get(
         "/me",

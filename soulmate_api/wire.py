@@ -25,7 +25,15 @@ class ProfileIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     discoverable: bool = Field(default=False, description="Appear in other people's matches")
-    display_name: str | None = Field(default=None, min_length=1, max_length=100)
+    display_name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description=(
+            "The name others see, followed by a tag of your alias; stored without control, bidi or "
+            "zero-width characters, on one line, cut to 64 characters"
+        ),
+    )
 
 
 class HealthOut(_Out):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from soulmate_app.escape import plotly as shown
 from soulmate_core import ArtistEntry, Match
 from soulmate_core.insights import DriftRow
 from soulmate_core.overview import TasteMapView
@@ -33,12 +33,6 @@ PALETTE = (
 )
 
 
-def shown(text: str) -> str:
-    """Someone's text (a display name, an artist, a genre) as Plotly shows it literally: it reads
-    tags such as <a> and <b> in labels and hover text."""
-    return html.escape(text, quote=False)
-
-
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     fig.update_layout(title=title, height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig
@@ -49,7 +43,7 @@ def genre_bars(genre_weights: Mapping[str, float], limit: int = 12) -> go.Figure
     fig = go.Figure(
         go.Bar(
             x=[round(100 * w, 1) for _, w in top],
-            y=[g for g, _ in top],
+            y=[shown(g) for g, _ in top],
             orientation="h",
             marker_color=PALETTE[0],
             hovertemplate="%{y}: %{x}%<extra></extra>",
@@ -62,22 +56,22 @@ def genre_bars(genre_weights: Mapping[str, float], limit: int = 12) -> go.Figure
 def genre_sunburst(families: Mapping[str, Mapping[str, float]], limit: int = 40) -> go.Figure:
     """Families in the middle, their genres around them; sizes are shares of listening."""
     ids, labels, parents, values = [], [], [], []
-    shown = 0
+    count = 0
     for family, genres in families.items():
-        kept = list(genres.items())[: max(1, limit - shown)]
+        kept = list(genres.items())[: max(1, limit - count)]
         if not kept:
             break
-        ids.append(f"family/{family}")
-        labels.append(family)
+        ids.append(f"family/{shown(family)}")
+        labels.append(shown(family))
         parents.append("")
         values.append(0.0)  # "remainder": a family is exactly the sum of its genres
         for genre, weight in kept:
-            ids.append(f"genre/{family}/{genre}")
-            labels.append(genre)
-            parents.append(f"family/{family}")
+            ids.append(f"genre/{shown(family)}/{shown(genre)}")
+            labels.append(shown(genre))
+            parents.append(f"family/{shown(family)}")
             values.append(round(100 * weight, 2))
-        shown += len(kept)
-        if shown >= limit:
+        count += len(kept)
+        if count >= limit:
             break
     fig = go.Figure(
         go.Sunburst(
@@ -93,18 +87,18 @@ def genre_sunburst(families: Mapping[str, Mapping[str, float]], limit: int = 40)
 
 
 def artist_bars(artists: Sequence[ArtistEntry], title: str) -> go.Figure:
-    shown = list(artists)[::-1]
+    bars = list(artists)[::-1]
     fig = go.Figure(
         go.Bar(
-            x=[round(100 * a.weight, 1) for a in shown],
-            y=[a.name for a in shown],
+            x=[round(100 * a.weight, 1) for a in bars],
+            y=[shown(a.name) for a in bars],
             orientation="h",
             marker_color=PALETTE[1],
             hovertemplate="%{y}: %{x}%<extra></extra>",
         )
     )
     fig.update_xaxes(title="share of this period (%)")
-    return _layout(fig, title, height=max(300, 28 * len(shown) + 90))
+    return _layout(fig, title, height=max(300, 28 * len(bars) + 90))
 
 
 def drift_chart(rising: Sequence[DriftRow], falling: Sequence[DriftRow], ranges: Sequence[str]) -> go.Figure:
@@ -118,9 +112,10 @@ def drift_chart(rising: Sequence[DriftRow], falling: Sequence[DriftRow], ranges:
                     x=[RANGE_LABELS[r] for r in order],
                     y=[round(100 * row.weights.get(r, 0.0), 2) for r in order],  # type: ignore[call-overload]
                     mode="lines+markers",
-                    name=f"{row.artist} ({word})",
+                    name=f"{shown(row.artist)} ({word})",
+                    text=[shown(row.artist)] * len(order),
                     line={"color": colour},
-                    hovertemplate=f"{row.artist}: %{{y}}%<extra>{word}</extra>",
+                    hovertemplate=f"%{{text}}: %{{y}}%<extra>{word}</extra>",
                 )
             )
     fig.update_yaxes(title="share of listening (%)")
@@ -141,9 +136,10 @@ def latent_bars(labels: Sequence[str], values: Sequence[float]) -> go.Figure:
     return _layout(fig, "Your taste dimensions (learned from everyone's artists)")
 
 
-def match_scores(found: Sequence[Match]) -> go.Figure:
-    """Each soulmate's score, stacked by the components that make it up."""
-    names = [f"{i}. {m.other_display_name}" for i, m in enumerate(found, start=1)][::-1]
+def match_scores(found: Sequence[Match], names: Sequence[str]) -> go.Figure:
+    """Each soulmate's score, stacked by the components that make it up; ``names`` are how each is
+    shown (``people``)."""
+    labels = [f"{i}. {shown(name)}" for i, name in enumerate(names, start=1)][::-1]
     component_names: list[str] = []
     for m in found:
         for c in m.components:
@@ -157,7 +153,7 @@ def match_scores(found: Sequence[Match]) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 x=values,
-                y=names,
+                y=labels,
                 orientation="h",
                 name=name,
                 marker_color=PALETTE[i % len(PALETTE)],

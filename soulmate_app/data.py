@@ -9,15 +9,18 @@ every session. Nothing here holds per-user state: that lives in ``st.session_sta
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from soulmate_adapters import open_store
 from soulmate_adapters.stores import open_index
+from soulmate_app import people
 from soulmate_app.settings import load_settings
 from soulmate_core import Store, TasteProfile, overview, service
 from soulmate_core.insights import PopulationStats
 from soulmate_core.live import LiveIndex
-from soulmate_core.overview import Dimensions, Drawn, TasteMapView
+from soulmate_core.overview import Dimensions, Dot, Drawn, TasteMapView
 from soulmate_core.scoring import Match
 from soulmate_core.snapshot import Snapshot
 
@@ -71,6 +74,11 @@ def matches(user_id: str, limit: int) -> list[Match]:
     return service.matches_for(store(), user_id, limit, index=index())
 
 
+def visible_matches(viewer: TasteProfile, limit: int) -> list[Match]:
+    """``viewer``'s matches as they may see them (``people.visible``)."""
+    return people.visible(viewer, matches(viewer.user_id, limit))
+
+
 def taste_dimensions(profile: TasteProfile) -> Dimensions | None:
     """``profile``'s percentiles on the latent dimensions named at build time."""
     return overview.dimensions(snapshot(), profile)
@@ -91,4 +99,13 @@ def taste_map(profile: TasteProfile) -> TasteMapView | None:
     drawn = _drawn(url, _store(url).version(), current.built_at)
     ids = [m.other_id for m in matches(profile.user_id, SOULMATES_ON_THE_MAP)]
     live = store().get_many(ids)
-    return overview.taste_map_view(current, drawn, profile, [live[u] for u in ids if u in live])
+    view = overview.taste_map_view(current, drawn, profile, [live[u] for u in ids if u in live])
+    return replace(
+        view,
+        listeners=tuple(_seen(profile, dot) for dot in view.listeners),
+        soulmates=tuple(_seen(profile, dot) for dot in view.soulmates),
+    )
+
+
+def _seen(viewer: TasteProfile, dot: Dot) -> Dot:
+    return replace(dot, name=people.seen_name(viewer, dot.user_id, dot.name))

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from soulmate_app.escape import md
 from soulmate_core import Match, SharedItem
 
 NICHE_MARK = "✦"
 
 
 def shared_line(label: str, items: Sequence[SharedItem], limit: int = 8) -> str:
-    """e.g. "Shared artists: Portishead ✦ niche, Massive Attack"; niche items are marked."""
+    """Markdown, e.g. "Shared artists: Portishead ✦ niche, Massive Attack"; niche items are
+    marked, names escaped."""
     if not items:
         return f"{label}: none yet"
-    shown = [f"{s.name} {NICHE_MARK} niche" if s.niche else s.name for s in items[:limit]]
+    shown = [f"{md(s.name)} {NICHE_MARK} niche" if s.niche else md(s.name) for s in items[:limit]]
     more = f" and {len(items) - limit} more" if len(items) > limit else ""
     return f"{label}: {', '.join(shown)}{more}"
 

@@ -19,6 +19,7 @@ from soulmate_core.errors import (
 )
 from soulmate_core.scoring import Match
 from soulmate_core.sources.spotify_export import profile_from_plays, read_export
+from soulmate_core.text import clean_name
 
 
 def save_connected(profile: TasteProfile) -> TasteProfile:
@@ -40,7 +41,7 @@ def import_export(files: Sequence[tuple[str, bytes]], display_name: str) -> Tast
     plays = read_export(files, max_total_bytes=load_settings().max_export_bytes)
     user_id = st.session_state.get(session.EXPORT_ID_KEY) or f"export-{secrets.token_hex(8)}"
     profile = profile_from_plays(
-        plays, user_id=user_id, display_name=display_name.strip() or "Export listener"
+        plays, user_id=user_id, display_name=clean_name(display_name) or "Export listener"
     )
     saved = save_connected(profile)
     st.session_state[session.EXPORT_ID_KEY] = user_id
@@ -64,7 +65,7 @@ def profile_json(profile: TasteProfile) -> str:
 
 def matches_json(user_id: str, found: list[Match]) -> str:
     """The download of one's matches: the same schema as the API and ``soulmate matches``."""
-    return MatchesOut.of(user_id, found).model_dump_json(indent=2)
+    return MatchesOut.of(user_id, found, load_settings().alias_key).model_dump_json(indent=2)
 
 
 def spotify_message(exc: SpotifyError) -> str:

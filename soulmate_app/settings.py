@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -79,6 +79,7 @@ class AppSettings:
     index_path: str | None
     max_export_bytes: int
     spotify: SpotifySettings | None
+    alias_key: bytes = field(repr=False)
 
 
 @cache
@@ -89,6 +90,7 @@ def load_settings() -> AppSettings:
         index_path=settings.index_path,
         max_export_bytes=settings.max_export_bytes,
         spotify=SpotifySettings.of(settings),
+        alias_key=settings.alias_key,
     )
 
 

@@ -24,6 +24,7 @@ from soulmate_cli.progress import ProgressBar
 from soulmate_core import service
 from soulmate_core.demo import DEFAULT_USERS, demo_population
 from soulmate_core.errors import InputError, SoulmateError, StoreError, UnknownUserError
+from soulmate_core.handles import public_name
 from soulmate_core.profile import TasteProfile
 from soulmate_core.schema import MatchesOut, ProfileOut
 from soulmate_core.scoring import Match
@@ -33,6 +34,7 @@ from soulmate_core.sources.spotify_export import profile_from_plays, read_export
 from soulmate_core.store import Store
 from soulmate_core.synthetic import DEFAULT_SEED as SYNTHETIC_SEED
 from soulmate_core.synthetic import synthetic_profiles
+from soulmate_core.text import clean_text
 
 EXIT_UNKNOWN = 1
 EXIT_USAGE = 2
@@ -150,13 +152,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             store.close()
     except UnknownUserError as exc:
-        print(f"soulmate: {exc}", file=sys.stderr)
+        print(f"soulmate: {plain(str(exc))}", file=sys.stderr)
         return EXIT_UNKNOWN
     except (InputError, StoreError) as exc:
-        print(f"soulmate: {exc}", file=sys.stderr)
+        print(f"soulmate: {plain(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except SoulmateError as exc:
-        print(f"soulmate: {exc}", file=sys.stderr)
+        print(f"soulmate: {plain(str(exc))}", file=sys.stderr)
         return EXIT_UNKNOWN
     except BrokenPipeError:
         return 0
@@ -202,7 +204,7 @@ def _import_spotify_export(args: argparse.Namespace, store: Store) -> int:
     )
     store.put(profile)
     ranges = ", ".join(f"{name} {len(taste.artists)} artists" for name, taste in profile.ranges.items())
-    print(f"imported {len(plays)} music plays for {user_id}: {ranges}")
+    print(f"imported {len(plays)} music plays for {plain(user_id)}: {plain(ranges)}")
     return 0
 
 
@@ -255,9 +257,9 @@ def _matches(args: argparse.Namespace, store: Store) -> int:
     matches = service.exact_matches_for if args.exact else service.matches_for
     found = matches(store, args.user_id, args.limit, index)
     if args.format == "json":
-        print(MatchesOut.of(args.user_id, found).model_dump_json(indent=2))
+        print(MatchesOut.of(args.user_id, found, get_settings().alias_key).model_dump_json(indent=2))
     else:
-        _print_matches(found, sys.stdout)
+        _print_matches(found, sys.stdout, get_settings().alias_key)
     return 0
 
 
@@ -289,28 +291,35 @@ def _evaluate(args: argparse.Namespace, store: Store | None = None) -> int:
 
 def _delete(args: argparse.Namespace, store: Store) -> int:
     service.delete_user(store, args.user_id)
-    print(f"deleted {args.user_id}")
+    print(f"deleted {plain(args.user_id)}")
     return 0
 
 
 def _print_profile(profile: TasteProfile, out: TextIO) -> None:
+    """Stored text is printed through ``plain``: no control character reaches the terminal."""
     out.write(
-        f"{profile.display_name} ({profile.user_id}), source {profile.source}, "
-        f"{'discoverable' if profile.discoverable else 'hidden'}, updated {profile.updated_at}\n"
+        f"{plain(profile.display_name)} ({plain(profile.user_id)}), source {profile.source}, "
+        f"{'discoverable' if profile.discoverable else 'hidden'}, updated {plain(profile.updated_at)}\n"
     )
     for name, taste in profile.ranges.items():
-        top = ", ".join(a.name for a in taste.artists[:10])
+        top = ", ".join(plain(a.name) for a in taste.artists[:10])
         out.write(f"  {name:<12} {len(taste.artists):>3} artists: {top}\n")
     if profile.genre_weights:
-        genres = ", ".join(f"{g} {w:.0%}" for g, w in list(profile.genre_weights.items())[:8])
+        genres = ", ".join(f"{plain(g)} {w:.0%}" for g, w in list(profile.genre_weights.items())[:8])
         out.write(f"  genres       {genres}\n")
 
 
-def _print_matches(found: list[Match], out: TextIO) -> None:
+def _print_matches(found: list[Match], out: TextIO, alias_key: bytes) -> None:
+    """Others by their public name (``handles``), never their user id; figures to whole points."""
     if not found:
         out.write("no matches yet: nobody discoverable shares this taste\n")
     for rank, m in enumerate(found, start=1):
-        out.write(f"{rank:>3}. {m.score:5.3f}  {m.other_display_name} ({m.other_id})\n       {m.summary}\n")
+        name = public_name(m.other_id, m.other_display_name, alias_key)
+        out.write(f"{rank:>3}. {m.score:4.2f}  {plain(name)}\n       {plain(m.summary)}\n")
+
+
+def plain(text: str) -> str:
+    return clean_text(text, len(text))
 
 
 def _seed(text: str) -> int:

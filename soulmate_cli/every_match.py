@@ -16,6 +16,7 @@ from soulmate_adapters import open_store
 from soulmate_core.matcher import Matcher
 from soulmate_core.profile import TasteProfile
 from soulmate_core.schema import MatchesOut
+from soulmate_core.settings import get_settings
 
 BLOCK = 256
 _worker: Matcher | None = None
@@ -50,4 +51,5 @@ def _block(work: tuple[list[TasteProfile], int]) -> list[str]:
 
 
 def _lines(matcher: Matcher, block: list[TasteProfile], limit: int) -> list[str]:
-    return [MatchesOut.of(p.user_id, matcher.top_k(p, limit)).model_dump_json() + "\n" for p in block]
+    key = get_settings().alias_key
+    return [MatchesOut.of(p.user_id, matcher.top_k(p, limit), key).model_dump_json() + "\n" for p in block]

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal, get_args
 
+from soulmate_core.text import clean_name, clean_text
+
 Source = Literal["spotify", "spotify-export", "listens", "demo", "synthetic"]
 RangeName = Literal["short_term", "medium_term", "long_term", "all_time"]
 
@@ -131,15 +133,30 @@ def make_profile(
     discoverable: bool = True,
     updated_at: str | None = None,
 ) -> TasteProfile:
-    """Build a profile, deriving its genre weights from the artists."""
+    """Build a profile, deriving its genre weights from the artists. Every way in comes through
+    here, so the name and the artist, track and genre names are cleaned here (``text``)."""
+    cleaned = {name: _cleaned(taste) for name, taste in ranges.items()}
     return TasteProfile(
         user_id=user_id,
-        display_name=display_name,
+        display_name=clean_name(display_name),
         source=source,
-        ranges=dict(ranges),
-        genre_weights=derive_genre_weights(ranges.values()),
+        ranges=cleaned,
+        genre_weights=derive_genre_weights(cleaned.values()),
         discoverable=discoverable,
         updated_at=updated_at or utc_now_iso(),
+    )
+
+
+def _cleaned(taste: RangeTaste) -> RangeTaste:
+    return RangeTaste(
+        artists=tuple(
+            replace(a, name=clean_text(a.name), genres=tuple(clean_text(g) for g in a.genres))
+            for a in taste.artists
+        ),
+        tracks=tuple(
+            replace(t, name=clean_text(t.name), artists=tuple(clean_text(a) for a in t.artists))
+            for t in taste.tracks
+        ),
     )
 
 

@@ -7,6 +7,9 @@ dashboard's downloads. A profile's shape is also the ``profile`` map of the stor
 
 Versions: ``ProfileOut.schema_version`` and ``MatchesOut.schema_version`` change when a field
 changes meaning or goes away; adding an optional field keeps the version. docs/schema.md has them.
+
+A list of matches shows other people only as ``handles`` does (a public name and an opaque alias,
+never their user id) and rounds every figure to whole points (``DIGITS``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from soulmate_core.errors import CorruptItemError
+from soulmate_core.handles import alias, public_name
 from soulmate_core.profile import (
     SCHEMA_VERSION,
     ArtistEntry,
@@ -26,7 +30,11 @@ from soulmate_core.profile import (
     TasteProfile,
     TrackEntry,
 )
-from soulmate_core.scoring import Match
+from soulmate_core.scoring import Match, SharedItem
+from soulmate_core.text import clean_text
+
+DIGITS = 2
+"""Figures about another person are given to whole points of the 0-100 score, no finer."""
 
 
 class _Model(BaseModel):
@@ -116,8 +124,8 @@ class SharedOut(_Model):
 
 
 class MatchOut(_Model):
-    user_id: str
-    display_name: str
+    handle: str = Field(description="An opaque, stable alias of the other listener; never their user id")
+    display_name: str = Field(description="Their chosen name and a short tag of the alias, e.g. 'Tim #k3x9'")
     score: float = Field(ge=0, le=1)
     components: list[ComponentOut]
     shared_artists: list[SharedOut]
@@ -125,34 +133,39 @@ class MatchOut(_Model):
     summary: str
 
     @classmethod
-    def of(cls, found: Match) -> MatchOut:
+    def of(cls, found: Match, alias_key: bytes) -> MatchOut:
         return cls(
-            user_id=found.other_id,
-            display_name=found.other_display_name,
-            score=min(1.0, max(0.0, found.score)),
-            components=[ComponentOut(name=c.name, weight=c.weight, value=c.value) for c in found.components],
-            shared_artists=[
-                SharedOut(name=s.name, contribution=s.contribution, niche=s.niche)
-                for s in found.shared_artists
+            handle=alias(found.other_id, alias_key),
+            display_name=public_name(found.other_id, found.other_display_name, alias_key),
+            score=_rounded(min(1.0, max(0.0, found.score))),
+            components=[
+                ComponentOut(name=c.name, weight=_rounded(c.weight), value=_rounded(c.value))
+                for c in found.components
             ],
-            shared_genres=[
-                SharedOut(name=s.name, contribution=s.contribution, niche=s.niche)
-                for s in found.shared_genres
-            ],
-            summary=found.summary,
+            shared_artists=[_shared(s) for s in found.shared_artists],
+            shared_genres=[_shared(s) for s in found.shared_genres],
+            summary=clean_text(found.summary, len(found.summary)),
         )
 
 
 class MatchesOut(_Model):
     """One user's ranked matches, best first."""
 
-    schema_version: Literal[1] = 1
+    schema_version: Literal[2] = 2
     user_id: str
     matches: list[MatchOut]
 
     @classmethod
-    def of(cls, user_id: str, found: list[Match]) -> MatchesOut:
-        return cls(user_id=user_id, matches=[MatchOut.of(m) for m in found])
+    def of(cls, user_id: str, found: list[Match], alias_key: bytes) -> MatchesOut:
+        return cls(user_id=user_id, matches=[MatchOut.of(m, alias_key) for m in found])
+
+
+def _shared(item: SharedItem) -> SharedOut:
+    return SharedOut(name=clean_text(item.name), contribution=_rounded(item.contribution), niche=item.niche)
+
+
+def _rounded(value: float) -> float:
+    return round(value, DIGITS) + 0.0  # + 0.0: never -0.0
 
 
 # --- the stored item ---------------------------------------------------------------------------

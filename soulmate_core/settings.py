@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from soulmate_core.errors import InputError
+from soulmate_core.handles import DEVELOPMENT_KEY
 
 DEFAULT_STORE_URL = "sqlite:///data/soulmate.db"
 SPOTIFY_API_BASE = "https://api.spotify.com/v1/"
@@ -69,6 +70,14 @@ class Settings(BaseSettings):
         validation_alias="SOULMATE_STATE_SECRET",
         description="HMAC key that signs the OAuth state; unset: derived from the client secret",
     )
+    alias_secret: SecretStr | None = Field(
+        None,
+        validation_alias="SOULMATE_ALIAS_SECRET",
+        description=(
+            "HMAC key of the aliases under which others see a listener; the same for the dashboard, "
+            "API and CLI; unset: a development key"
+        ),
+    )
     spotify_api_base: str = Field(
         SPOTIFY_API_BASE,
         validation_alias="SOULMATE_SPOTIFY_API_BASE",
@@ -104,6 +113,10 @@ class Settings(BaseSettings):
     @property
     def max_export_bytes(self) -> int:
         return self.max_export_mb * 2**20
+
+    @property
+    def alias_key(self) -> bytes:
+        return self.alias_secret.get_secret_value().encode() if self.alias_secret else DEVELOPMENT_KEY
 
     @classmethod
     def load(cls, fallbacks: Mapping[str, object] | None = None) -> Settings:

@@ -8,6 +8,8 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from soulmate_core import TasteProfile
+
 END = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 MINUTE = 60_000
 
@@ -133,3 +135,17 @@ def bomb_zip(uncompressed_mb: int = 8) -> bytes:
 
 def many_members_zip(count: int) -> bytes:
     return zip_of({f"Streaming_History_Audio_2025_{i}.json": b"[]" for i in range(count)})
+
+
+def export_like(profile: TasteProfile) -> bytes:
+    """An account-data export whose listening mirrors ``profile``'s, so the two match each other best."""
+    rows = [
+        {
+            "endTime": "2026-02-01 10:00",
+            "artistName": a.name,
+            "trackName": "x",
+            "msPlayed": int(a.weight * 1e8),
+        }
+        for a in profile.top_artists("long_term", 30)
+    ]
+    return as_json(rows)

@@ -16,6 +16,7 @@ from soulmate_api import handler as lambda_handler
 from soulmate_api.app import create_app, respond
 from soulmate_api.identity import Identity, TokenCache
 from soulmate_core.demo import demo_population
+from soulmate_core.handles import DEVELOPMENT_KEY, alias
 from soulmate_core.settings import Settings
 from soulmate_core.store import Store
 from tests.api_events import FakeContext, http_event
@@ -236,7 +237,7 @@ def test_matches_are_ranked_explained_and_leave_with_delete(api: Api, store: Sto
     assert status == 200 and body["user_id"] == "acc-ana"
     found = body["matches"]
     assert len(found) == 5
-    assert found[0]["user_id"] == "acc-bo"
+    assert found[0]["handle"] == alias("acc-bo", DEVELOPMENT_KEY)
     assert [m["score"] for m in found] == sorted((m["score"] for m in found), reverse=True)
     assert "Portishead" in {s["name"] for s in found[0]["shared_artists"]}
     assert found[0]["components"] and found[0]["summary"]
@@ -245,7 +246,7 @@ def test_matches_are_ranked_explained_and_leave_with_delete(api: Api, store: Sto
     assert api("DELETE", "/taste-profile/acc-bo", token="tok-bo")[0] == 204
     assert store.get("acc-bo") is None
     after = api("GET", "/matches/acc-ana", token="tok-ana", query={"limit": "50"})[2]["matches"]
-    assert "acc-bo" not in {m["user_id"] for m in after}
+    assert alias("acc-bo", DEVELOPMENT_KEY) not in {m["handle"] for m in after}
 
 
 def test_me_and_top_lists_are_normalised(api: Api) -> None:
@@ -451,5 +452,5 @@ def test_writes_never_rebuild_the_match_index_and_the_next_query_sees_them(
     assert api("GET", "/matches/acc-ana", token="tok-ana")[2]["matches"] == []
     api("POST", "/taste-profile", token="tok-bo", body={"discoverable": True})
     found = api("GET", "/matches/acc-ana", token="tok-ana")[2]["matches"]
-    assert [m["user_id"] for m in found] == ["acc-bo"]
+    assert [m["handle"] for m in found] == [alias("acc-bo", DEVELOPMENT_KEY)]
     assert counting.full_reads == 1

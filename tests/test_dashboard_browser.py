@@ -6,12 +6,6 @@ Screenshots go to ``artifacts/`` (gitignored).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +13,7 @@ import pytest
 
 from soulmate_adapters import open_store
 from soulmate_core.demo import demo_population
+from tests.browser_support import ARGS, CHROMIUM, ROOT, serve_dashboard
 from tests.requirements_check import need
 
 try:
@@ -28,23 +23,7 @@ except ImportError:  # `browser_installed` reports it: a skip, or a failure unde
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -59,29 +38,8 @@ def server(browser_installed: None, tmp_path_factory: pytest.TempPathFactory) ->
     store = open_store(f"sqlite:///{db}")
     store.put_many(demo_population())
     store.close()
-    port = _free_port()
-    env = {**os.environ, "SOULMATE_STORE": f"sqlite:///{db}"}
-    for name in ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET"):
-        env.pop(name, None)
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true"]
-    command += ["--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {process.stderr.read()!r}") from None
-                time.sleep(0.3)
+    with serve_dashboard(db) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

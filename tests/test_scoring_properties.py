@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from soulmate_core import MatchIndex, TasteProfile, match
+from soulmate_core.handles import DEVELOPMENT_KEY
 from soulmate_core.schema import MatchOut
 from tests.listeners import component, person
 from tests.strategies import ARTISTS, GENRES, scored_profiles
@@ -69,7 +70,7 @@ def test_nothing_shared_means_zero_artist_and_genre_components(a: TasteProfile, 
     assert m.shared_genres == ()
     # Values are floats even when nothing is shared, so their JSON reads 0.0 rather than 0.
     assert all(type(c.value) is float and type(c.weight) is float for c in m.components)
-    components = json.loads(MatchOut.of(m).model_dump_json())["components"]
+    components = json.loads(MatchOut.of(m, DEVELOPMENT_KEY).model_dump_json())["components"]
     assert [c["name"] for c in components] == ["artists", "genres", "latent"]
     assert all(type(c["weight"]) is float and type(c["value"]) is float for c in components)
 
@@ -184,4 +185,3 @@ def test_top_k_for_everyone_never_offers_yourself_or_hidden_users(population: li
         ids = [m.other_id for m in index.top_k(someone.user_id, len(population))]
         assert someone.user_id not in ids
         assert not hidden & set(ids)
-

@@ -24,6 +24,7 @@ import requests
 from soulmate_adapters import open_store
 from soulmate_core import __version__
 from soulmate_core.demo import demo_population
+from soulmate_core.handles import DEVELOPMENT_KEY, alias
 from tests.api_server import serve_api
 from tests.fakes.spotify_server import FakeSpotify, sample_user
 
@@ -71,13 +72,13 @@ def test_post_get_matches_delete_over_http(served: Served) -> None:
 
     answer = call("GET", "/matches/acc-ana?limit=3", "tok-ana")
     assert answer.status_code == 200
-    assert answer.json()["matches"][0]["user_id"] == "acc-bo"
+    assert answer.json()["matches"][0]["handle"] == alias("acc-bo", DEVELOPMENT_KEY)
 
     assert call("GET", "/matches/acc-ana", "tok-bo").status_code == 403
     assert call("DELETE", "/taste-profile/acc-bo", "tok-bo").status_code == 204
     assert call("GET", "/taste-profile/acc-bo", "tok-bo").status_code == 404
     after = call("GET", "/matches/acc-ana?limit=50", "tok-ana").json()["matches"]
-    assert "acc-bo" not in {m["user_id"] for m in after}
+    assert alias("acc-bo", DEVELOPMENT_KEY) not in {m["handle"] for m in after}
 
 
 def test_stdout_carries_only_the_address(served: Served) -> None:
@@ -220,8 +221,9 @@ def test_the_readme_local_api_example_runs_as_written(tmp_path: Path) -> None:
     assert (stored["user_id"], stored["discoverable"]) == ("local-listener", True)
     assert set(stored["ranges"]) == {"short_term", "medium_term", "long_term"}
     found = next(a for a in answers if "matches" in a)
-    assert (found["schema_version"], found["user_id"]) == (1, "local-listener")
+    assert (found["schema_version"], found["user_id"]) == (2, "local-listener")
     assert 1 <= len(found["matches"]) <= 3
-    assert all(m["user_id"].startswith("demo-") and m["summary"] for m in found["matches"])
+    personas = {alias(p.user_id, DEVELOPMENT_KEY) for p in demo_population()}
+    assert all(m["handle"] in personas and m["summary"] for m in found["matches"])
     assert "DELETE 204" in text.splitlines()
     assert answers[-1]["error"] == "unknown_user"

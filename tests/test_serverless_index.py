@@ -26,6 +26,7 @@ from soulmate_api import handler as lambda_handler
 from soulmate_api.app import create_app, respond
 from soulmate_api.build_handler import build_index
 from soulmate_core.demo import demo_population
+from soulmate_core.handles import alias
 from soulmate_core.live import LiveIndex
 from soulmate_core.matcher import exact_top_k
 from soulmate_core.settings import Settings
@@ -159,8 +160,12 @@ def test_a_fresh_container_without_a_snapshot_answers_503_and_does_not_scan(sett
 
     build_index(settings)  # the schedule, or someone invoking BuildIndex by hand
     found = api.matches("acc-ana", "tok-ana")
-    assert {"acc-bo", "acc-cy", "acc-di"} <= {m["user_id"] for m in found}
+    assert handles(settings, "acc-bo", "acc-cy", "acc-di") <= {m["handle"] for m in found}
     assert api.store.full_reads == 0
+
+
+def handles(settings: Settings, *user_ids: str) -> set[str]:
+    return {alias(u, settings.alias_key) for u in user_ids}
 
 
 @pytest.mark.parametrize("other_container", [False, True], ids=["same container", "another container"])
@@ -171,9 +176,10 @@ def test_deletes_opt_outs_and_changed_profiles_hold_on_the_very_next_query(
     writer = Container(settings) if other_container else reader
     sign_up(writer)
     build_index(settings)
-    before = [m["user_id"] for m in reader.matches("acc-ana", "tok-ana")]
-    assert {"acc-bo", "acc-cy", "acc-di"} <= set(before)
-    assert before[0] != "acc-di"
+    bo, cy, di = (alias(u, settings.alias_key) for u in ("acc-bo", "acc-cy", "acc-di"))
+    before = [m["handle"] for m in reader.matches("acc-ana", "tok-ana")]
+    assert {bo, cy, di} <= set(before)
+    assert before[0] != di
 
     assert writer("DELETE", "/taste-profile/acc-bo", token="tok-bo")[0] == 204
     assert writer("POST", "/taste-profile", token="tok-cy", body={"discoverable": False})[0] == 200
@@ -181,9 +187,9 @@ def test_deletes_opt_outs_and_changed_profiles_hold_on_the_very_next_query(
     assert writer("POST", "/taste-profile", token="tok-di", body={"discoverable": True})[0] == 200
 
     found = reader.matches("acc-ana", "tok-ana")
-    ids = [m["user_id"] for m in found]
-    assert "acc-bo" not in ids and "acc-cy" not in ids
-    assert ids[0] == "acc-di" and found[0]["score"] == pytest.approx(1.0, abs=1e-6)  # Ana's twin now
+    ids = [m["handle"] for m in found]
+    assert bo not in ids and cy not in ids
+    assert ids[0] == di and found[0]["score"] == pytest.approx(1.0, abs=1e-6)  # Ana's twin now
     live = open_store(settings.store_url)
     try:
         ana = live.get("acc-ana")
@@ -191,8 +197,9 @@ def test_deletes_opt_outs_and_changed_profiles_hold_on_the_very_next_query(
         exact = exact_top_k(live, reader.index.matcher().snapshot, ana, 10)
     finally:
         live.close()
-    assert [(m["user_id"], m["score"]) for m in found] == [
-        (m.other_id, pytest.approx(m.score, abs=1e-6)) for m in exact
+    assert [(m["handle"], m["score"]) for m in found] == [
+        (alias(m.other_id, settings.alias_key), pytest.approx(m.score, abs=0.005))
+        for m in exact  # rounded
     ]
     assert reader.store.full_reads == 0 and writer.store.full_reads == 0
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from soulmate_app.escape import md
 from soulmate_core import Store, service
+from soulmate_core.handles import DEVELOPMENT_KEY, public_name
 
 from .conftest import figure_titled, sign_in_as_persona, texts
 
@@ -21,7 +23,7 @@ def test_connect_offers_every_demo_persona_by_name(app, store: Store) -> None:
 def test_picking_a_persona_signs_in_and_offers_the_soulmates(app, store: Store) -> None:
     at = sign_in_as_persona(app(), PERSONA)
     name = store.get(PERSONA).display_name
-    assert f"You are **{name}**" in texts(at)
+    assert f"You are **{md(name)}**" in texts(at)
     at.button(key="see_soulmates").click().run()
     assert at.title[0].value == "Your soulmates"
 
@@ -49,10 +51,11 @@ def test_soulmates_are_ranked_with_score_and_why(app, store: Store) -> None:
     assert not at.exception
     expected = service.matches_for(store, PERSONA, 10)
     page = texts(at)
-    positions = [page.index(f"{rank}. {m.other_display_name}") for rank, m in enumerate(expected, 1)]
+    names = [public_name(m.other_id, m.other_display_name, DEVELOPMENT_KEY) for m in expected]
+    positions = [page.index(f"{rank}. {md(name)}") for rank, name in enumerate(names, 1)]
     assert positions == sorted(positions)
     for m in expected:
-        assert m.summary in page
+        assert md(m.summary) in page
         assert f"score **{round(100 * m.score)}**" in page
     chart = figure_titled(at, "Your soulmates")
     assert sum(len(trace["x"]) for trace in chart["data"]) >= len(expected)

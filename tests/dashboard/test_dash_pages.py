@@ -7,7 +7,9 @@ import json
 
 import pytest
 
+from soulmate_app.escape import md
 from soulmate_core import Store, service
+from soulmate_core.handles import DEVELOPMENT_KEY, alias, public_name
 
 from .conftest import figure_titled, figures, sign_in_as_persona, texts
 
@@ -51,14 +53,14 @@ def test_compare_overlays_radar_and_lists_shared_and_unique_artists(app, store: 
     at = sign_in_as_persona(app(), PERSONA)
     at.switch_page("pages/soulmates.py").run()
     best = service.matches_for(store, PERSONA, 1)[0]
-    at.button(key=f"compare_{best.other_id}").click().run()
+    at.button(key=f"compare_{alias(best.other_id, DEVELOPMENT_KEY)}").click().run()
     assert at.title[0].value == "Compare"
     radar = figure_titled(at, "Genre families")
-    assert [t["name"] for t in radar["data"]] == ["you", best.other_display_name]
+    assert [t["name"] for t in radar["data"]] == ["you", seen(best.other_id, best.other_display_name)]
     assert all(t["type"] == "scatterpolar" and max(t["r"]) > 0 for t in radar["data"])
     page = texts(at)
-    assert "**Both of you**" in page and best.shared_artists[0].name in page
-    assert best.summary in page
+    assert "**Both of you**" in page and md(best.shared_artists[0].name) in page
+    assert md(best.summary) in page
     (table,) = at.dataframe  # "Why this score": one row per component, adding up to the score
     rows = table.value
     assert list(rows["component"]) == [c.name for c in best.components]
@@ -75,11 +77,15 @@ def test_taste_map_shows_discoverable_listeners_by_name_only(app, store: Store) 
     me, soulmates = traces.pop("you"), traces.pop("your soulmates")
     assert shown(me["text"]) == [store.get(PERSONA).display_name]
     best = service.matches_for(store, PERSONA, 10)
-    assert shown(soulmates["text"]) == [m.other_display_name for m in best]
+    assert shown(soulmates["text"]) == [seen(m.other_id, m.other_display_name) for m in best]
     clusters = list(traces.values())
 
-    # Every listener who opted in is exactly one mark: a cluster's dot, a soulmate or you.
-    discoverable = {p.display_name: p for p in store.iter_all() if p.discoverable}
+    # Every listener who opted in is exactly one mark: a cluster's dot, a soulmate or you (by name).
+    discoverable = {
+        p.display_name if p.user_id == PERSONA else seen(p.user_id, p.display_name): p
+        for p in store.iter_all()
+        if p.discoverable
+    }
     assert len(discoverable) == sum(1 for _ in store.iter_all()) - 1
     marks = [name for t in [*clusters, soulmates, me] for name in shown(t["text"])]
     assert sorted(marks) == sorted(discoverable)
@@ -99,6 +105,11 @@ def test_taste_map_shows_discoverable_listeners_by_name_only(app, store: Store) 
     assert all("%{text}" in t["hovertemplate"] for t in figure["data"])
     dumped = json.dumps(figure)
     assert [p.user_id for p in store.iter_all() if p.user_id in dumped] == []
+
+
+def seen(user_id: str, display_name: str) -> str:
+    """How others see a listener: their name and a tag of their alias."""
+    return public_name(user_id, display_name, DEVELOPMENT_KEY)
 
 
 def shown(texts: list[str]) -> list[str]:

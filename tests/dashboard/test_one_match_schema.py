@@ -68,7 +68,7 @@ def test_cli_api_and_dashboard_give_the_same_matches_document(
 
     for document in (cli, api, dashboard):
         parsed = MatchesOut.model_validate(document)
-        assert parsed.schema_version == 1 and parsed.user_id == PERSONA
+        assert parsed.schema_version == 2 and parsed.user_id == PERSONA
         assert len(parsed.matches) == LIMIT
         assert set(document) == set(MatchesOut.model_fields)  # nothing more, nothing less
     assert cli == api == dashboard

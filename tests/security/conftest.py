@@ -1,4 +1,5 @@
-"""Fixtures the security tests share: a fresh SQLite store, and the fake Spotify with Ana's token."""
+"""Fixtures the security tests share: a fresh SQLite store, the fake Spotify with Ana's token, and
+the dashboard's (``app`` runs ``dashboard.py`` over ``dashboard_store``, a fresh demo store)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import pytest
 
 from soulmate_adapters import open_store
 from soulmate_core.store import Store
+from tests.dashboard.conftest import app, demo_db_template, downloaded, store_url
 from tests.fakes.spotify_server import FakeSpotify
 from tests.security.harness import ANA
+
+__all__ = ["app", "demo_db_template", "downloaded", "store_url"]  # fixtures, used by name
 
 
 @pytest.fixture
@@ -27,3 +31,11 @@ def spotify() -> Iterator[FakeSpotify]:
         fake.add_user("tok-ana", ANA)
         fake.add_user("tok-slow", ANA, delay=60)
         yield fake
+
+
+@pytest.fixture
+def dashboard_store(store_url: str) -> Iterator[Store]:
+    """The store the dashboard under test reads, opened by the test to write into it."""
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
