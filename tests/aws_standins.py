@@ -91,7 +91,7 @@ def _dynamodb_requests_one_at_a_time() -> Iterator[None]:
             return original(self)
 
     call_action.serialised = True  # type: ignore[attr-defined]
-    DynamoHandler.call_action = call_action  # type: ignore[method-assign, assignment]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
     try:
         yield
     finally:
