@@ -13,11 +13,7 @@ The store-level races, 100 rounds on every adapter, are in ``tests/test_store_co
 from __future__ import annotations
 
 import os
-import re
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -27,7 +23,8 @@ import pytest
 import requests
 
 from soulmate_adapters.dynamodb import DynamoDBStore
-from tests.aws_standins import REPO, aws_env, moto_server
+from tests.api_server import serve_api
+from tests.aws_standins import aws_env, moto_server
 from tests.fakes.spotify_server import FakeSpotify
 from tests.security.erasure_proxies import Proxy, serving
 from tests.test_api_handler import ANA, BO
@@ -59,28 +56,6 @@ def _store_url(kind: str, folder: Path) -> Iterator[tuple[str, dict[str, str]]]:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
-
-
-@contextmanager
-def _serve_api(store_url: str, env: dict[str, str], folder: Path, name: str) -> Iterator[str]:
-    log = folder / f"{name}.out"
-    with log.open("wb") as out, (folder / f"{name}.err").open("wb") as err:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "soulmate_cli", "--store", store_url, "serve-api", "--port", "0"],
-            stdout=out,
-            stderr=err,
-            env={**os.environ, **env},
-            cwd=REPO,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while not (found := re.search(r"http://127\.0\.0\.1:\d+", log.read_text(errors="replace"))):
-            assert process.poll() is None and time.monotonic() < deadline, "serve-api did not start"
-            time.sleep(0.05)
-        yield found.group(0)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 class Client:
@@ -122,8 +97,11 @@ def two_processes(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tu
         proxy_url = stack.enter_context(serving(proxy))
         store_url, env = stack.enter_context(_store_url(request.param, tmp_path))
         env = {**env, "SOULMATE_SPOTIFY_API_BASE": f"{proxy_url}/v1/"}
+        folders = (tmp_path / "a", tmp_path / "b")
+        for folder in folders:
+            folder.mkdir()
         first, second = (
-            Client(stack.enter_context(_serve_api(store_url, env, tmp_path, name))) for name in ("a", "b")
+            Client(stack.enter_context(serve_api(store_url, folder, **env))) for folder in folders
         )
         assert first.post("tok-bo", True) == 200
         yield first, second, proxy
