@@ -4,7 +4,7 @@
   ``POST /taste-profile`` stays in flight while other requests run.
 - In front of a DynamoDB stand-in, ``refuse`` answers chosen requests with DynamoDB's
   ``AccessDeniedException`` (HTTP 400, which botocore does not retry) without forwarding them, as
-  a missing IAM grant or a failing dependency would.
+  a missing IAM grant or a failing dependency would; ``refusal`` can name another error.
 """
 
 from __future__ import annotations
@@ -34,11 +34,16 @@ class Seen:
         return self.headers.get("x-amz-target", "").rpartition(".")[2]
 
 
+ACCESS_DENIED = {"__type": "com.amazonaws.dynamodb.v20120810#AccessDeniedException", "message": "injected"}
+
+
 @dataclass
 class Proxy:
     upstream: str
     hold: Callable[[Seen], bool] = lambda _: False
     refuse: Callable[[Seen], bool] = lambda _: False
+    refusal: dict[str, object] = field(default_factory=lambda: dict(ACCESS_DENIED))
+    """The JSON error body a refused request gets (HTTP 400)."""
     holding: threading.Event = field(default_factory=threading.Event)
     """Set once a held request has arrived."""
     refused: list[Seen] = field(default_factory=list)
@@ -55,8 +60,7 @@ class Proxy:
     def answer(self, seen: Seen) -> tuple[int, list[tuple[str, str]], bytes]:
         if self.refuse(seen):
             self.refused.append(seen)
-            body = {"__type": "com.amazonaws.dynamodb.v20120810#AccessDeniedException", "message": "injected"}
-            return 400, [("Content-Type", "application/x-amz-json-1.0")], json.dumps(body).encode()
+            return 400, [("Content-Type", "application/x-amz-json-1.0")], json.dumps(self.refusal).encode()
         if self.hold(seen):
             self.holding.set()
             self._released.wait(timeout=30)

@@ -143,6 +143,24 @@ def test_a_save_whose_version_bump_fails_stores_nothing(
     assert direct.version() == "dynamodb:0"
 
 
+def test_a_transaction_cancelled_by_a_concurrent_one_is_tried_again(
+    proxy: Proxy, table: str, direct: DynamoDBStore
+) -> None:
+    """Every write shares the counter item, so real DynamoDB cancels one of two overlapping
+    transactions (``TransactionConflict``); the stand-ins never do, so the proxy plays it once."""
+    conflicts = itertools.count(1)
+    proxy.refusal = {
+        "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+        "message": "Transaction cancelled, please refer cancellation reasons for specific reasons "
+        "[TransactionConflict, None]",
+        "CancellationReasons": [{"Code": "TransactionConflict"}, {"Code": "None"}],
+    }
+    proxy.refuse = lambda seen: seen.dynamodb_operation == "TransactWriteItems" and next(conflicts) <= 2
+    DynamoDBStore(table).put(sample_profile("ana"))
+    assert len(proxy.refused) == 2
+    assert direct.get("ana") == sample_profile("ana") and direct.version() == "dynamodb:1"
+
+
 def _listens(path: Path) -> Path:
     rows = ["user_id,artist,weight"] + [
         f"imp-{u:03d},{artist},{w}"
