@@ -4,18 +4,21 @@
   ``AWS_REGION``, ``AWS_ENDPOINT_URL_DYNAMODB``), read by boto3 itself.
 - **Numbers.** Floats are stored as ``Decimal`` (from their shortest repr, so they come back as the
   same float); magnitudes under DynamoDB's 1E-130 become 0; NaN and infinities are refused.
-- **Conditional writes.** A put succeeds only when no item exists or the stored ``updated_at`` is
-  not newer (fixed-width ISO-8601 UTC strings order as times); otherwise ``StaleWriteError``.
+- **Conditional writes and tombstones.** A put succeeds only when no item exists, the stored
+  ``updated_at`` is not newer, or the stored item is a tombstone older than the put (``Store`` says
+  what "older" means). ``delete`` replaces the profile with a tombstone item
+  ``{user_id, deleted_at}``, conditioned on the item it read being still there; readers skip
+  tombstones. Otherwise ``StaleWriteError``.
 - **Size.** Profiles are capped by ``trim.cap_profile`` well under the 400 KB item limit.
 - **Reads.** Strongly consistent, so that an index cached under ``version()`` never holds data older
   than that version. ``iter_all`` follows Scan pagination (1 MB pages) with a paginator; a store
   opened with ``scan_segments=N`` reads N parallel Scan segments instead (``parallel_scan``), in no
   particular order, which is what the batch build of the match index wants.
-- **Version.** The profiles table holds nothing but profiles, so the change counter lives in a
-  companion table ``<TABLE>-meta`` (key ``name``, one item ``version``). Every successful write or
-  delete then adds 1 to it with an atomic ``ADD``; ``version()`` is one strongly consistent
-  GetItem. The bump follows the profile write (DynamoDB Local stand-ins lack transactions), so a
-  reader may briefly see new data under the old version, never an old version after the new one.
+- **Version.** The profiles table holds nothing but users' items, so the change counter lives in
+  a companion table ``<TABLE>-meta`` (key ``name``, one item ``version``). Every write or delete
+  adds 1 to it in the same ``TransactWriteItems`` (``dynamodb_writes``), so the two change
+  together; ``version()`` is one strongly consistent GetItem. A ``put_many`` larger than one
+  transaction undoes what it wrote when it fails (``dynamodb_bulk``).
 
 boto3 is imported here and in ``s3_snapshots.py``, nowhere else.
 """
@@ -35,16 +38,27 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from soulmate_adapters.dynamodb_bulk import Sized, write_all
+from soulmate_adapters.dynamodb_writes import (
+    VERSION_KEY,
+    Refused,
+    Transactions,
+    error_code,
+    is_tombstone,
+    put,
+    stamp_of,
+    unchanged,
+)
 from soulmate_adapters.parallel_scan import Item, scan_pages
-from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError
-from soulmate_core.profile import TasteProfile
+from soulmate_core.errors import CorruptItemError, StoreError
+from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.schema import from_item, to_item
 from soulmate_core.store.base import Changes, valid_profiles
-from soulmate_core.trim import MAX_ITEM_BYTES, cap_profile
+from soulmate_core.trim import MAX_ITEM_BYTES, cap_profile, item_size
 
 META_SUFFIX = "-meta"
-_VERSION_KEY = {"name": {"S": "version"}}
 _BATCH_KEYS = 100
+_DELETE_ATTEMPTS = 5
 _BATCH_ATTEMPTS = 6
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -73,44 +87,59 @@ class DynamoDBStore:
             self._client = client or boto3.session.Session().client("dynamodb", config=config)
         except BotoCoreError as exc:
             raise StoreError(f"cannot reach DynamoDB: {exc}") from exc
+        self._tx = Transactions(self._client, self.meta_table)
 
     def get(self, user_id: str) -> TasteProfile | None:
-        with _store_errors():
-            answer = self._client.get_item(
-                TableName=self.table, Key={"user_id": {"S": user_id}}, ConsistentRead=True
-            )
-        item = answer.get("Item")
-        return None if item is None else _decode(item)
+        item = self._item(user_id)
+        return None if item is None or is_tombstone(item) else _decode(item)
 
     def put(self, profile: TasteProfile) -> None:
         self.put_many([profile])
 
     def put_many(self, profiles: Iterable[TasteProfile]) -> int:
-        """Conditional puts in order; not all-or-none (the stand-ins lack transactions): a stale
-        profile raises ``StaleWriteError`` after the ones before it were written."""
-        written = 0
-        try:
-            for profile in profiles:
-                self._put_one(cap_profile(profile, self.max_item_bytes))
-                written += 1
-        finally:
-            if written:
-                self._bump()
-        return written
+        """All or none: one transaction with the version when it fits, else ``dynamodb_bulk``."""
+        capped = [cap_profile(p, self.max_item_bytes) for p in profiles]
+        if not capped:
+            return 0
+        items = [Sized(encode_item(to_item(p)), item_size(p)) for p in capped]
+        write_all(self._tx, self.table, items, self._items)
+        return len(items)
 
     def delete(self, user_id: str) -> bool:
-        with _store_errors():
-            answer = self._client.delete_item(
-                TableName=self.table, Key={"user_id": {"S": user_id}}, ReturnValues="ALL_OLD"
-            )
-        gone = "Attributes" in answer
-        if gone:
-            self._bump()
-        return gone
+        """Put a tombstone over whatever item was read, if it is still there (else read again);
+        the version moves with it when a profile goes."""
+        for _ in range(_DELETE_ATTEMPTS):
+            prior = self._item(user_id)
+            existed = prior is not None and not is_tombstone(prior)
+            stamp = max(utc_now_iso(), stamp_of(prior))
+            tombstone = {"user_id": {"S": user_id}, "deleted_at": {"S": stamp}}
+            try:
+                self._tx.commit([put(self.table, tombstone, *unchanged(prior))], bump=existed)
+            except Refused:
+                continue
+            return existed
+        raise StoreError(f"the item of {user_id!r} kept changing during its deletion; try again")
 
     def get_many(self, user_ids: Sequence[str]) -> dict[str, TasteProfile]:
+        items = self._items(user_ids).items()
+        decoded = valid_profiles(
+            ((user_id, partial(_decode, item)) for user_id, item in items if not is_tombstone(item)),
+            self.skipped,
+        )
+        return {p.user_id: p for p in decoded}
+
+    def _item(self, user_id: str) -> Item | None:
+        """The user's stored item, a profile or a tombstone, read strongly consistently."""
+        with _store_errors():
+            answer = self._client.get_item(
+                TableName=self.table, Key={"user_id": {"S": user_id}}, ConsistentRead=True
+            )
+        item: Item | None = answer.get("Item")
+        return item
+
+    def _items(self, user_ids: Sequence[str]) -> dict[str, Item]:
         """BatchGetItem, 100 keys a request, strongly consistent; unprocessed keys are asked again
-        with a growing pause, up to ``_BATCH_ATTEMPTS`` rounds."""
+        with a growing pause, up to ``_BATCH_ATTEMPTS`` rounds. Tombstones included."""
         wanted = list(dict.fromkeys(user_ids))
         items: list[Mapping[str, Any]] = []
         for start in range(0, len(wanted), _BATCH_KEYS):
@@ -130,10 +159,7 @@ class DynamoDBStore:
                 time.sleep(0.05 * 2**attempt)
             else:
                 raise StoreError("DynamoDB left keys unprocessed; try again")
-        decoded = valid_profiles(
-            ((item.get("user_id", {}).get("S", "?"), partial(_decode, item)) for item in items), self.skipped
-        )
-        return {p.user_id: p for p in decoded}
+        return {item.get("user_id", {}).get("S", "?"): item for item in items}
 
     def changes_since(self, version: str) -> Changes | None:
         """None: the table keeps no change log; readers confirm candidates with ``get_many``."""
@@ -156,8 +182,14 @@ class DynamoDBStore:
                 yield from self._valid(page.get("Items", []))
 
     def _valid(self, items: list[Item]) -> Iterator[TasteProfile]:
+        """The profiles among scanned items: tombstones left out, corrupt items skipped."""
         return valid_profiles(
-            ((item.get("user_id", {}).get("S", "?"), partial(_decode, item)) for item in items), self.skipped
+            (
+                (item.get("user_id", {}).get("S", "?"), partial(_decode, item))
+                for item in items
+                if not is_tombstone(item)
+            ),
+            self.skipped,
         )
 
     def _pages(self) -> Iterator[list[Item]]:
@@ -169,7 +201,7 @@ class DynamoDBStore:
 
     def version(self) -> str:
         with _store_errors():
-            answer = self._client.get_item(TableName=self.meta_table, Key=_VERSION_KEY, ConsistentRead=True)
+            answer = self._client.get_item(TableName=self.meta_table, Key=VERSION_KEY, ConsistentRead=True)
         value = answer.get("Item", {}).get("value", {}).get("N", "0")
         return f"dynamodb:{value}"
 
@@ -191,32 +223,6 @@ class DynamoDBStore:
                 self._client.get_waiter("table_exists").wait(
                     TableName=name, WaiterConfig={"Delay": 0.1, "MaxAttempts": 100}
                 )
-
-    def _put_one(self, profile: TasteProfile) -> None:
-        item = to_item(profile)
-        try:
-            self._client.put_item(
-                TableName=self.table,
-                Item=encode_item(item),
-                ConditionExpression="attribute_not_exists(user_id) OR updated_at <= :updated_at",
-                ExpressionAttributeValues={":updated_at": {"S": item["updated_at"]}},
-            )
-        except ClientError as exc:
-            if _error_code(exc) == "ConditionalCheckFailedException":
-                raise StaleWriteError(profile.user_id) from None
-            raise StoreError(f"DynamoDB refused the write of {profile.user_id!r}: {exc}") from exc
-        except BotoCoreError as exc:
-            raise StoreError(f"DynamoDB failed: {exc}") from exc
-
-    def _bump(self) -> None:
-        with _store_errors():
-            self._client.update_item(
-                TableName=self.meta_table,
-                Key=_VERSION_KEY,
-                UpdateExpression="ADD #value :one",
-                ExpressionAttributeNames={"#value": "value"},
-                ExpressionAttributeValues={":one": {"N": "1"}},
-            )
 
 
 def encode_item(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -266,16 +272,12 @@ def _from_dynamo(value: Any) -> Any:
     return value
 
 
-def _error_code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
-
-
 @contextmanager
 def _store_errors() -> Iterator[None]:
     """Turn boto3 failures into ``StoreError``, naming DynamoDB's error code."""
     try:
         yield
     except ClientError as exc:
-        raise StoreError(f"DynamoDB failed: {_error_code(exc)}: {exc}") from exc
+        raise StoreError(f"DynamoDB failed: {error_code(exc)}: {exc}") from exc
     except BotoCoreError as exc:
         raise StoreError(f"DynamoDB failed: {exc}") from exc

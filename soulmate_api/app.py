@@ -53,7 +53,7 @@ from soulmate_api.wire import (
 from soulmate_core import __version__, service
 from soulmate_core.errors import InputError, SoulmateError
 from soulmate_core.live import LiveIndex
-from soulmate_core.profile import RangeTaste
+from soulmate_core.profile import RangeTaste, utc_now_iso
 from soulmate_core.settings import Settings
 from soulmate_core.store import Store
 
@@ -207,6 +207,7 @@ def create_app(
         | _errors(400, 409, 413, 415, *TOKEN_ERRORS, 503),
     )
     def post_profile(body: Annotated[ProfileIn | None, Body()] = None) -> ProfileOut:
+        began = utc_now_iso()  # what this write is ordered by: a DELETE after this moment wins
         options = body or ProfileIn()
         token = bearer_token(app.current_event.headers)
         limit = deadline()
@@ -223,7 +224,7 @@ def create_app(
             ),
         )
         identities.put(token, Identity(profile.user_id, profile.display_name))
-        saved = service.save_profile(store, profile)
+        saved = service.save_profile(store, profile, as_of=began)
         live.note_saved([saved])
         return ProfileOut.of(saved)
 

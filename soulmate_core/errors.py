@@ -3,10 +3,11 @@
 SoulmateError
 ├── InputError            bad input from a user: a file, a field, an argument
 ├── UnknownUserError      no profile stored for that user id
-├── StaleWriteError       a write carrying an older ``updated_at`` than the stored one
+├── StaleWriteError       a write older (``updated_at``) than the stored profile or the user's deletion
 ├── IndexNotReadyError    no match snapshot yet, and this process does not build one (the API on S3)
 ├── StoreError            the store could not be opened or used (bad URL, I/O)
-│   └── CorruptItemError  a stored item that is not a valid profile (names the user)
+│   ├── CorruptItemError  a stored item that is not a valid profile (names the user)
+│   └── PartialWriteError a multi-item write failed and undoing it failed too (names who stayed)
 └── SpotifyError          a call to the Spotify Web API failed
     ├── SpotifyAuthError      401: no token, or a token Spotify rejects or that expired
     ├── SpotifyForbiddenError 403: e.g. the user is not registered with a Development Mode app
@@ -57,6 +58,17 @@ class CorruptItemError(StoreError):
         self.user_id = user_id
         self.reason = reason
         super().__init__(f"the stored profile of {user_id!r} is corrupt: {reason}")
+
+
+class PartialWriteError(StoreError):
+    """A multi-item write failed midway and its undo failed too: ``left`` are the user ids whose
+    items this write still holds. Only stores that cannot write many items atomically raise it."""
+
+    def __init__(self, reason: str, left: list[str]) -> None:
+        self.reason = reason
+        self.left = left
+        shown = ", ".join(left[:20]) + (f" and {len(left) - 20} more" if len(left) > 20 else "")
+        super().__init__(f"{reason}; undoing it failed, so {len(left)} profiles stay written: {shown}")
 
 
 class SpotifyError(SoulmateError):

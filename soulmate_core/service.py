@@ -12,7 +12,12 @@ from soulmate_core.scoring import Match
 from soulmate_core.store import Store
 
 
-def save_profile(store: Store, profile: TasteProfile) -> TasteProfile:
+def save_profile(store: Store, profile: TasteProfile, as_of: str | None = None) -> TasteProfile:
+    """Store ``profile``. ``as_of``: when the request that made it began (``utc_now_iso()`` taken
+    first thing); the profile is stored as of then, so a delete or a hide that happened while the
+    request was still reading (Spotify, a file) wins, and this raises ``StaleWriteError``."""
+    if as_of is not None:
+        profile = profile.with_changes(updated_at=as_of)
     store.put(profile)
     return profile
 
@@ -30,7 +35,11 @@ def delete_user(store: Store, user_id: str) -> None:
 
 
 def set_discoverable(store: Store, user_id: str, discoverable: bool) -> TasteProfile:
-    profile = get_profile(store, user_id).with_changes(discoverable=discoverable, updated_at=utc_now_iso())
+    """Opt in or out. Stamped before reading, so a delete that lands between the read and the
+    write wins (``StaleWriteError``) instead of being undone by it."""
+    began = utc_now_iso()
+    stored = get_profile(store, user_id)
+    profile = stored.with_changes(discoverable=discoverable, updated_at=max(began, stored.updated_at))
     store.put(profile)
     return profile
 

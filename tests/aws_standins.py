@@ -1,6 +1,10 @@
 """Local stand-ins for DynamoDB (and S3) that speak the real HTTP protocols, started on 127.0.0.1.
 
-- ``moto_server()``: moto's ``ThreadedMotoServer`` in this process; it serves S3 too.
+- ``moto_server()``: moto's ``ThreadedMotoServer`` in this process; it serves S3 too. Its DynamoDB
+  requests are answered one at a time: moto's backend keeps no locks (a transaction deep-copies
+  the tables while other threads write them, and a conditional put checks, then writes), whereas
+  DynamoDB applies each request atomically. Serialising them gives the race tests a stand-in
+  whose requests are atomic, as the real service's are.
 - ``dynalite_server()``: the npm package dynalite on LevelDB, in a child process. It is installed by
   ``npm ci --prefix tools/dynalite`` (``.ci/run`` does this; ``tools/dynalite/package-lock.json``
   pins it), and found at ``tools/dynalite/node_modules/.bin/dynalite``.
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,13 +64,38 @@ def moto_server() -> Iterator[str]:
 
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
+    with _dynamodb_requests_one_at_a_time():
+        server.start()
+        try:
+            endpoint = f"http://127.0.0.1:{port}"
+            _wait_until_up(endpoint)
+            yield endpoint
+        finally:
+            server.stop()
+
+
+_MOTO_LOCK = threading.RLock()
+
+
+@contextmanager
+def _dynamodb_requests_one_at_a_time() -> Iterator[None]:
+    from moto.dynamodb.responses import DynamoHandler
+
+    original = DynamoHandler.call_action
+    if getattr(original, "serialised", False):  # another moto server in this process already did it
+        yield
+        return
+
+    def call_action(self: DynamoHandler) -> object:
+        with _MOTO_LOCK:
+            return original(self)
+
+    call_action.serialised = True  # type: ignore[attr-defined]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
     try:
-        endpoint = f"http://127.0.0.1:{port}"
-        _wait_until_up(endpoint)
-        yield endpoint
+        yield
     finally:
-        server.stop()
+        DynamoHandler.call_action = original  # type: ignore[method-assign]
 
 
 @contextmanager
@@ -101,6 +131,6 @@ def _wait_until_up(endpoint: str, process: subprocess.Popen[bytes] | None = None
         try:
             requests.get(endpoint, timeout=1)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or a busy machine
             time.sleep(0.05)
     raise RuntimeError(f"the stand-in at {endpoint} did not start within 30 s")

@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import boto3
@@ -25,9 +27,11 @@ from soulmate_adapters import open_store
 from soulmate_adapters.dynamodb import DynamoDBStore, encode_item
 from soulmate_core import service
 from soulmate_core.errors import CorruptItemError, StaleWriteError
+from soulmate_core.profile import utc_now_iso
 from soulmate_core.store import Store
 from soulmate_core.trim import item_size
 from tests.aws_standins import REPO, dynalite_server, moto_server, set_aws_env
+from tests.race_writer import RaceWriter
 from tests.sample_profiles import UNICODE_ARTISTS, sample_profile, with_time
 
 T1 = "2026-01-01T00:00:00.000000Z"
@@ -309,3 +313,147 @@ def test_changes_since_a_version_are_exactly_the_writes_after_it_or_unknown(stor
     nothing = store.changes_since(changes.version)
     assert nothing is not None and (nothing.saved, nothing.deleted) == ([], [])
 
+
+# --- erasure and opt-out stick: tombstones, all-or-none writes ------------------------------------
+
+RACE_ROUNDS = 100
+
+
+def test_a_write_that_began_before_a_delete_is_refused_after_it(store: Store) -> None:
+    store.put(sample_profile("ana"))
+    began = utc_now_iso()
+    assert store.delete("ana") is True
+    with pytest.raises(StaleWriteError):
+        store.put(sample_profile("ana", updated_at=began))
+    assert store.get("ana") is None
+    assert store.get_many(["ana"]) == {}
+    assert list(store.iter_all()) == []
+    with pytest.raises(StaleWriteError):  # even one stamped the very moment of the delete
+        store.put_many([sample_profile("bo"), sample_profile("ana", updated_at=began)])
+    assert store.get("bo") is None  # all or none
+
+
+def test_a_user_who_comes_back_after_a_delete_is_stored_again(store: Store) -> None:
+    store.put(sample_profile("ana"))
+    assert store.delete("ana") is True
+    back = sample_profile("ana", updated_at=utc_now_iso(), artists=4)
+    store.put(back)
+    assert store.get("ana") == back
+    assert [p.user_id for p in store.iter_all()] == ["ana"]
+    assert store.delete("ana") is True  # and can leave again
+    assert store.get("ana") is None
+
+
+def test_a_delete_of_someone_never_stored_still_stops_their_older_first_save(store: Store) -> None:
+    began = utc_now_iso()
+    before = store.version()
+    assert store.delete("newcomer") is False
+    assert store.version() == before  # no profile changed
+    with pytest.raises(StaleWriteError):
+        store.put(sample_profile("newcomer", updated_at=began))
+    assert store.get("newcomer") is None
+
+
+def test_a_delete_removes_a_profile_stamped_in_the_future_and_blocks_writes_up_to_it(store: Store) -> None:
+    future = "2099-01-01T00:00:00.000000Z"
+    store.put(sample_profile("ana", updated_at=future))
+    assert store.delete("ana") is True
+    assert store.get("ana") is None
+    with pytest.raises(StaleWriteError):
+        store.put(sample_profile("ana", updated_at=future))
+
+
+def test_a_hide_holds_against_an_older_write(store: Store) -> None:
+    store.put(sample_profile("ana").with_changes(discoverable=True))
+    began = utc_now_iso()
+    assert service.set_discoverable(store, "ana", False).discoverable is False
+    with pytest.raises(StaleWriteError):
+        store.put(sample_profile("ana", updated_at=began).with_changes(discoverable=True))
+    stored = store.get("ana")
+    assert stored is not None and stored.discoverable is False
+
+
+def test_changes_since_reports_a_delete_and_a_comeback(store: Store) -> None:
+    store.put(sample_profile("ana"))
+    before = store.version()
+    store.delete("ana")
+    gone = store.changes_since(before)
+    if gone is None:  # DynamoDB: readers confirm candidates against the table instead
+        return
+    assert (gone.saved, gone.deleted) == ([], ["ana"])
+    store.put(sample_profile("ana", updated_at=utc_now_iso()))
+    back = store.changes_since(gone.version)
+    assert back is not None and [p.user_id for p in back.saved] == ["ana"] and back.deleted == []
+
+
+def test_put_many_past_one_transaction_is_all_or_none(store: Store) -> None:
+    store.put(sample_profile("u120", updated_at=T3))
+    kept = {p.user_id: p for p in store.iter_all()}
+    batch = [sample_profile(f"u{i:03}", updated_at=T2, artists=2) for i in range(250)]
+    with pytest.raises(StaleWriteError) as refused:  # u120 is stored newer: the 121st of 250
+        store.put_many(batch)
+    assert refused.value.user_id == "u120"
+    assert {p.user_id: p for p in store.iter_all()} == kept
+    assert store.put_many(batch[121:]) == 129
+
+
+def _race(
+    request: pytest.FixtureRequest, store: Store, act: Callable[[str], None], outcome: Callable[[str], bool]
+) -> None:
+    """``RACE_ROUNDS`` rounds: a second process begins a write of a stored, discoverable user; this
+    process then runs ``act`` (a delete or a hide) on them; the older write lands after it (even
+    rounds: only once ``act`` has returned, as in the finding) or around it (odd rounds: after a
+    random pause on each side). ``outcome`` must hold after every round: nothing resurrected."""
+    rng = random.Random(3)
+    store_url: str = request.getfixturevalue("store_url")
+    writer = RaceWriter(store_url, str(REPO))
+    answers: list[str] = []
+    resurrected = []
+    try:
+        for round_ in range(RACE_ROUNDS):
+            user = f"race-{round_:03d}"
+            store.put(sample_profile(user).with_changes(discoverable=True))
+            writer.send(f"begin {user}")
+            assert writer.answer() == "began"
+            if round_ % 2 == 0:
+                act(user)
+                writer.send("write 0")
+            else:
+                writer.send(f"write {rng.randrange(3000)}")
+                time.sleep(rng.randrange(3000) / 1e6)
+                act(user)
+            answers.append(writer.answer())
+            if not outcome(user):
+                resurrected.append(user)
+    finally:
+        writer.close()
+    stale = answers.count("stale")
+    print(
+        f"\n{request.node.name}: {RACE_ROUNDS} rounds, {stale} older writes refused, "
+        f"{answers.count('stored')} landed first and were undone by the delete or hide, "
+        f"{len(resurrected)} resurrected"
+    )
+    assert resurrected == []
+    assert stale >= RACE_ROUNDS // 2  # every even round, at least, raced as in the finding
+
+
+def test_a_delete_raced_by_an_older_write_from_another_process_stays_deleted(
+    request: pytest.FixtureRequest, store: Store
+) -> None:
+    def delete(user: str) -> None:
+        assert store.delete(user) is True  # the API answers 204
+
+    _race(request, store, delete, lambda user: store.get(user) is None and store.get_many([user]) == {})
+
+
+def test_a_hide_raced_by_an_older_write_from_another_process_stays_hidden(
+    request: pytest.FixtureRequest, store: Store
+) -> None:
+    def hide(user: str) -> None:
+        service.set_discoverable(store, user, False)
+
+    def hidden(user: str) -> bool:
+        stored = store.get(user)
+        return stored is not None and not stored.discoverable
+
+    _race(request, store, hide, hidden)

@@ -22,17 +22,36 @@ class Changes:
 
 
 class Store(Protocol):
-    """Where profiles live. A put overwrites that user's item atomically, unless the stored item
-    is newer (``updated_at``), in which case it raises ``StaleWriteError`` and changes nothing."""
+    """Where profiles live: one item per user, a profile or a tombstone.
+
+    **What "older" means.** Every write is ordered by its profile's ``updated_at``, a fixed-width
+    ISO-8601 UTC time that the caller decides *when its request began* (``service.save_profile``
+    takes ``as_of``; ``set_discoverable`` stamps before it reads). A put overwrites the user's item
+    atomically unless the stored profile is newer, or the user was deleted at or after that time;
+    then it raises ``StaleWriteError`` and changes nothing.
+
+    **Tombstones.** ``delete`` replaces the user's item with a tombstone stamped when the store
+    carried it out (and never earlier than the profile it removes). Readers never see tombstones.
+    So a write that began before a delete completed can never bring the profile back, while a new
+    save that began after it (a user who comes back) is newer and replaces the tombstone. A hide
+    is a newer profile write, so an older write cannot undo it either. Times come from the clocks
+    of the processes involved, so the order holds as far as those clocks agree (NTP: milliseconds,
+    against requests that last seconds).
+
+    **Atomicity.** A put, a delete and the version they change land together or not at all.
+    ``put_many`` is all-or-none: where the store cannot write everything in one transaction
+    (DynamoDB past one transaction's limits) it undoes what it wrote before raising, and raises
+    ``PartialWriteError`` naming what it could not undo."""
 
     def put(self, profile: TasteProfile) -> None: ...
 
     def put_many(self, profiles: Iterable[TasteProfile]) -> int:
-        """Write several profiles; the SQLite adapter writes them all or none. Returns the count."""
+        """Write several profiles, all or none (see above). Returns the count."""
         ...
 
     def delete(self, user_id: str) -> bool:
-        """Remove a user's item; False when there was none."""
+        """Replace the user's item with a tombstone; False when no profile was stored (a
+        tombstone is written all the same, so an in-flight first save cannot land after it)."""
         ...
 
     def get(self, user_id: str) -> TasteProfile | None:

@@ -1,4 +1,8 @@
-"""The embedded default store: one SQLite file in WAL mode, one row per user."""
+"""The embedded default store: one SQLite file in WAL mode, one row per user.
+
+A deleted user leaves a row in ``tombstones`` (user id and when), checked by every put in the
+same transaction (``Store`` says what "older" means); a newer save clears it.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError
-from soulmate_core.profile import TasteProfile
+from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.schema import from_item, to_item
 from soulmate_core.store.base import Changes, valid_profiles
 
@@ -27,17 +31,24 @@ _SCHEMA = (
     # The version at which each user was last written or deleted: what ``changes_since`` reads.
     "CREATE TABLE IF NOT EXISTS writes (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS writes_by_version ON writes (version)",
+    "CREATE TABLE IF NOT EXISTS tombstones (user_id TEXT PRIMARY KEY, deleted_at TEXT NOT NULL)",
 )
 _PAGE = 2000  # rows per read while streaming every profile
 _IN_LIMIT = 500  # ids per ``IN (...)`` lookup
 _BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _OPEN_SECONDS = 30.0
 
-# Overwrite unless the stored row is newer; ISO-8601 UTC timestamps of one width order as strings.
+# Write unless the user was deleted at or after this write's time, or the stored row is newer;
+# ISO-8601 UTC timestamps of one width order as strings.
 _UPSERT = """
-INSERT INTO profiles (user_id, profile, updated_at) VALUES (?, ?, ?)
+INSERT INTO profiles (user_id, profile, updated_at)
+SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE user_id = ?1 AND deleted_at >= ?3)
 ON CONFLICT (user_id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at
 WHERE excluded.updated_at >= profiles.updated_at
+"""
+_TOMBSTONE = """
+INSERT INTO tombstones (user_id, deleted_at) VALUES (?, ?)
+ON CONFLICT (user_id) DO UPDATE SET deleted_at = max(deleted_at, excluded.deleted_at)
 """
 
 
@@ -69,16 +80,21 @@ class SQLiteStore:
             for row in rows:
                 if self._conn.execute(_UPSERT, row).rowcount == 0:
                     raise StaleWriteError(row[0])
+            self._conn.executemany("DELETE FROM tombstones WHERE user_id = ?", [row[:1] for row in rows])
             version = self._bump()
             self._conn.executemany(_LOG, [(row[0], version) for row in rows])
         return len(rows)
 
     def delete(self, user_id: str) -> bool:
         with self._lock, self._transaction():
-            gone = self._conn.execute("DELETE FROM profiles WHERE user_id = ?", (user_id,)).rowcount > 0
-            if gone:
+            row = self._conn.execute(
+                "DELETE FROM profiles WHERE user_id = ? RETURNING updated_at", (user_id,)
+            ).fetchone()
+            # Stamped inside the write lock, and never earlier than the profile it removes.
+            self._conn.execute(_TOMBSTONE, (user_id, max(utc_now_iso(), row[0] if row else "")))
+            if row:
                 self._conn.execute(_LOG, (user_id, self._bump()))
-        return gone
+        return row is not None
 
     def get_many(self, user_ids: Sequence[str]) -> dict[str, TasteProfile]:
         found: dict[str, TasteProfile] = {}
