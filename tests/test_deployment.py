@@ -144,6 +144,13 @@ def test_cors_throttling_and_log_retention_are_parameters(template: dict[str, An
     )
 
 
+def test_the_api_gets_its_alias_key_from_a_secret_parameter(template: dict[str, Any]) -> None:
+    parameter = template["Parameters"]["AliasSecret"]
+    assert parameter["NoEcho"] is True and parameter["MinLength"] >= 32 and "Default" not in parameter
+    variables = template["Resources"]["ApiFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["SOULMATE_ALIAS_SECRET"] == {"Ref": "AliasSecret"}
+
+
 def test_openapi_yaml_is_current() -> None:
     checked_in = (REPO / "openapi.yaml").read_text(encoding="utf-8")
     assert checked_in == openapi_yaml(), "openapi.yaml is out of date: run `make openapi`"
