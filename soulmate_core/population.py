@@ -110,10 +110,12 @@ class Population:
             rarity,
             genres,
         )
-        taste = shell.taste_matrix(rows)
+        weighted_artists, weighted_genres = shell.weighted_rows(rows)
         if len(rows) > sample:
             picked = np.sort(np.random.default_rng(seed).choice(len(rows), sample, replace=False))
-            taste = taste.take(picked)
+            weighted_artists, weighted_genres = weighted_artists.take(picked), weighted_genres.take(picked)
+        taste = shell.taste_matrix_of(weighted_artists, weighted_genres)
+        del weighted_artists, weighted_genres
         kept = min(dims, int(LATENT_SHARE * len(taste)))
         singular, right = truncated_svd(taste, kept, seed=seed, products=products)
         factors = right.T * singular ** (LATENT_SCALE - 1.0) if singular.size else shell.factors
@@ -124,7 +126,10 @@ class Population:
     def taste_matrix(self, rows: TasteRows) -> SparseRows:
         """``taste_vector`` of every row at once, over ``vocabulary``; rows must share its artists
         and genres in order (as the rows the population was fitted on do)."""
-        artists, genres = self.weighted_rows(rows)
+        return self.taste_matrix_of(*self.weighted_rows(rows))
+
+    def taste_matrix_of(self, artists: SparseRows, genres: SparseRows) -> SparseRows:
+        """``taste_matrix`` from the rows ``weighted_rows`` gave."""
         matrix = artists.unit()
         if self.genres:
             unit_genres = genres.unit()

@@ -248,7 +248,7 @@ class Snapshot:
         population = Population.fit_rows(collected, seed=seed, products=products)
         stage.done(f"fitted the model ({population.dims} dimensions)")
         artists, genres = population.weighted_rows(collected)
-        taste = population.taste_matrix(collected)
+        taste = population.taste_matrix_of(artists, genres)
         latent = unit_rows(np.asarray(products.matmul(taste, population.factors32))).astype(np.float32)
         del taste
         clusters, centroids = taste_clusters(latent, seed)

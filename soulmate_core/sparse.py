@@ -23,6 +23,8 @@ Dense = NDArray[np.float64]
 
 _SCRATCH_FLOATS = 1 << 22
 """Floats a product gathers at once (32 MB): non-zeros per chunk times the dense side's columns."""
+_TAKE_BLOCK = 1 << 16
+"""Rows ``take`` gathers at once."""
 _ROW_BY_ROW = 64
 """Up to this many rows a product goes row by row: for a query's few finalists that is quicker
 than gathering and summing segments."""
@@ -83,25 +85,32 @@ class SparseRows:
         return self.with_data(self.data * np.repeat(scale.astype(np.float32), np.diff(self.indptr)))
 
     def take(self, rows: NDArray[np.intp]) -> SparseRows:
+        """Rows ``rows``, in that order; gathered a block of rows at a time, so a reordering of
+        millions of rows needs no index as long as all their non-zeros."""
         starts, ends = self.indptr[rows], self.indptr[rows + 1]
         lengths = ends - starts
         indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-        picks = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
-        return SparseRows(indptr, self.indices[picks], self.data[picks], self.width)
+        indices = np.empty(indptr[-1], dtype=self.indices.dtype)
+        data = np.empty(indptr[-1], dtype=self.data.dtype)
+        for first in range(0, len(rows), _TAKE_BLOCK):
+            last = min(len(rows), first + _TAKE_BLOCK)
+            lo, hi = indptr[first], indptr[last]
+            picks = np.repeat(starts[first:last] - indptr[first:last], lengths[first:last]) + np.arange(
+                lo, hi
+            )
+            indices[lo:hi], data[lo:hi] = self.indices[picks], self.data[picks]
+        return SparseRows(indptr, indices, data, self.width)
 
     def hstack(self, other: SparseRows) -> SparseRows:
         """These columns, then ``other``'s after them, row by row."""
-        mine = np.diff(self.indptr)
-        indptr = np.concatenate(([0], np.cumsum(mine + np.diff(other.indptr)))).astype(np.int64)
+        mine, theirs = np.diff(self.indptr), np.diff(other.indptr)
+        indptr = np.concatenate(([0], np.cumsum(mine + theirs))).astype(np.int64)
+        # each row's own non-zeros first, then the other's: one flag per non-zero says whose it is
+        own = np.repeat(np.tile(np.array([True, False]), len(self)), np.column_stack((mine, theirs)).ravel())
         indices = np.empty(indptr[-1], dtype=np.int32)
         data = np.empty(indptr[-1], dtype=np.float32)
-        # each row's own non-zeros first, then the other's: where every non-zero lands
-        here = np.arange(self.indptr[-1]) + np.repeat(indptr[:-1] - self.indptr[:-1], mine)
-        there = np.arange(other.indptr[-1]) + np.repeat(
-            indptr[:-1] - other.indptr[:-1] + mine, np.diff(other.indptr)
-        )
-        indices[here], data[here] = self.indices, self.data
-        indices[there], data[there] = other.indices + self.width, other.data
+        indices[own], data[own] = self.indices, self.data
+        indices[~own], data[~own] = other.indices + self.width, other.data
         return SparseRows(indptr, indices, data, self.width + other.width)
 
     def matmul(self, dense: NDArray[np.floating]) -> Dense:

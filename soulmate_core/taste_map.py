@@ -38,6 +38,7 @@ NAME_READERS = 2_000
 DRAWN = 2_000
 """Listeners drawn on the map, at most: a sample fixed at build time, the same on every load."""
 _ROUNDS = 20
+_TOTALS_BLOCK = 1 << 16
 
 Floats = NDArray[np.float32]
 
@@ -284,9 +285,14 @@ def _cluster_labels(
 
 def _totals(rows: SparseRows, clusters: NDArray[np.intp], count: int) -> NDArray[np.float64]:
     """(clusters, columns): the summed shares of each cluster's rows."""
-    cells = clusters[rows.row_of].astype(np.int64) * rows.width + rows.indices
-    totals = np.bincount(cells, weights=rows.data, minlength=count * rows.width)
-    return totals.astype(np.float64).reshape(count, rows.width)
+    totals = np.zeros(count * rows.width)
+    for first in range(0, len(rows), _TOTALS_BLOCK):  # a block of rows at a time: cells are 8 bytes each
+        last = min(len(rows), first + _TOTALS_BLOCK)
+        lo, hi = rows.indptr[first], rows.indptr[last]
+        owner = np.repeat(clusters[first:last].astype(np.int64), np.diff(rows.indptr[first : last + 1]))
+        cells = owner * rows.width + rows.indices[lo:hi]
+        totals += np.bincount(cells, weights=rows.data[lo:hi], minlength=count * rows.width)
+    return totals.reshape(count, rows.width)
 
 
 def _telling(totals: NDArray[np.float64]) -> NDArray[np.float64]:
