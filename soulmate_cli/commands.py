@@ -337,6 +337,7 @@ def _port(text: str) -> int:
 def _serve_api(args: argparse.Namespace, store: Store | None = None) -> int:
     """The same Lambda handler behind a local HTTP server; imported only here, to keep the CLI light."""
     try:
+        import soulmate_api.handler  # noqa: F401  (the workers import it; a missing package shows here)
         from soulmate_api.local import serve
     except ImportError as exc:
         raise InputError(f"serve-api needs the API's packages ({exc.name} is missing): {API_EXTRA}") from exc

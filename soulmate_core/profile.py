@@ -30,10 +30,10 @@ SCHEMA_VERSION = 1
 _SPACES = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 14)
 def artist_key(name: str) -> str:
-    """The identity of an artist name: case, width and spacing differences do not count. Cached:
-    a million profiles name far fewer artists, and a batch build asks for each many times."""
+    """The identity of an artist name: case, width and spacing differences do not count. Cached
+    for the most recent names (a few MB): popular artists recur across a batch of profiles."""
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold()
 
 

@@ -102,10 +102,10 @@ class Api:
         return answer["statusCode"], json.loads(text) if text else None
 
     def matched(self) -> list[str]:
-        """Whom Bo is matched with (by display name, the only field every version shows)."""
+        """Whom Bo is matched with, by the name each chose (shown with a tag: "Ana #k3x9")."""
         status, body = self("GET", "/matches/acc-bo", "tok-bo", query={"limit": "50"})
         assert status == 200, body
-        return [m["display_name"] for m in body["matches"]]
+        return [m["display_name"].rsplit(" #", 1)[0] for m in body["matches"]]
 
 
 def test_a_delete_whose_version_bump_fails_changes_nothing_and_its_retry_removes_the_user_everywhere(
