@@ -118,8 +118,9 @@ class Rows:
         that score highest, and their scores, best first: exactly what ``scores`` would rank
         first, without reading most rows' artists. The latent part is cheap (read in place, range
         by range), so every row gets an upper bound: its score were its artists and genres a
-        perfect match. A first guess at the best sets the bar, and only rows whose bound reaches
-        it are scored in full."""
+        perfect match. Rows are scored in full in blocks, highest bound first, each block twice
+        the last; the best so far sets a bar, and the rows whose bound falls below it are dropped
+        unread."""
         rows = np.concatenate([np.arange(start, end) for start, end in ranges] or [np.zeros(0, np.intp)])
         latent = None
         if query.latent is not None:
@@ -130,13 +131,21 @@ class Rows:
             rows, latent = rows[kept], _at(latent, np.flatnonzero(kept))
         ones = np.ones(len(rows), dtype=np.float32)
         bound = self._blend(query, blend, ones, ones if _needs_genres(query, blend) else None, latent, rows)
-        guess = _top(bound, max(4 * limit, _FIRST_GUESS))
-        exact = self._scores(query, rows[guess], blend, _at(latent, guess))
-        bar = np.partition(exact, len(exact) - limit)[len(exact) - limit] if len(exact) >= limit else -1.0
-        reach = np.flatnonzero(bound >= bar - _BOUND_SLACK)
-        scores = self._scores(query, rows[reach], blend, _at(latent, reach))
-        picked = _top(scores, limit)
-        return rows[reach[picked]], scores[picked]
+        left = np.arange(len(rows))
+        found, scored = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
+        block = max(4 * limit, _FIRST_GUESS)
+        while len(left):
+            pick = left[_top(bound[left], block)]
+            exact = self._scores(query, rows[pick], blend, _at(latent, pick))
+            keep = _top(np.concatenate((scored, exact)), limit)
+            found, scored = np.concatenate((found, pick))[keep], np.concatenate((scored, exact))[keep]
+            unread = np.ones(len(rows), dtype=bool)
+            unread[pick] = False
+            left = left[unread[left]]
+            if len(scored) == limit:  # nothing below the k-th best can enter
+                left = left[bound[left] >= scored[-1] - _BOUND_SLACK]
+            block *= 2
+        return rows[found], scored
 
     def _latent_values(self, query: Query, rows: NDArray[np.intp]) -> NDArray[np.float32] | None:
         if query.latent is None:
