@@ -142,7 +142,7 @@ def measure(users: int, args: argparse.Namespace, bandwidth: float) -> Size:
             f"{size.figures['all s']:.1f} s, {lines:,} lines",
         )
     if users == 100_000:
-        load = serve_api_load(env, args.requests, clients=4)
+        load = serve_api_load(env, args.requests, clients=4, like=people[0])
         size.figures.update({"api p50 ms": load.p50, "api p99 ms": load.p99, "api errors": load.errors})
         report(
             size,

@@ -1,7 +1,9 @@
 """``serve-api`` under load: a bounded loop of GET /matches from a few client threads, 127.0.0.1 only.
 
 Spotify is the local fake (tests/fakes/spotify_server.py), whose one listener saves their profile
-first; every request then asks for that listener's matches among the whole stored population.
+first; every request then asks for that listener's matches among the whole stored population. The
+listener plays what a given member of that population plays (``like``), as a real newcomer shares
+artists with the people already there.
 """
 
 from __future__ import annotations
@@ -17,7 +19,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tests.fakes.spotify_server import DEMO_ACCOUNT_ID, DEMO_TOKEN, FakeSpotify, demo_user
+from soulmate_core.profile import TasteProfile
+from tests.fakes.spotify_server import (
+    DEMO_ACCOUNT_ID,
+    DEMO_TOKEN,
+    FakeSpotify,
+    FakeUser,
+    demo_user,
+    sample_user,
+)
 
 
 @dataclass(frozen=True)
@@ -28,9 +38,11 @@ class Load:
     errors: int
 
 
-def serve_api_load(env: dict[str, str], requests: int, clients: int = 4) -> Load:
+def serve_api_load(
+    env: dict[str, str], requests: int, clients: int = 4, like: TasteProfile | None = None
+) -> Load:
     with FakeSpotify() as spotify:
-        spotify.add_user(DEMO_TOKEN, demo_user())
+        spotify.add_user(DEMO_TOKEN, demo_user() if like is None else _listener_like(like))
         server = subprocess.Popen(
             [sys.executable, "-m", "soulmate_cli", "serve-api", "--port", "0"],
             env={**env, "SOULMATE_SPOTIFY_API_BASE": f"{spotify.base_url}/v1/"},
@@ -47,6 +59,12 @@ def serve_api_load(env: dict[str, str], requests: int, clients: int = 4) -> Load
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+def _listener_like(profile: TasteProfile) -> FakeUser:
+    """The fake Spotify's listener, with ``profile``'s top 50 artists and their genres."""
+    artists = [(a.name, a.genres) for a in profile.top_artists(limit=50)]
+    return sample_user(DEMO_ACCOUNT_ID, "Local Listener", artists)
 
 
 def _hammer(url: str, requests: int, clients: int) -> Load:
