@@ -481,10 +481,6 @@ def _sparse_from(name: str, arrays: Mapping[str, NDArray[np.generic]]) -> Sparse
     )
 
 
-def _flags(population: Population) -> list[str]:
-    return [str(population.rarity), str(population.genres)]
-
-
 def _text_arrays(name: str, texts: list[str]) -> dict[str, NDArray[np.generic]]:
     """Texts as one UTF-8 buffer and the offsets where each ends: any character may appear."""
     encoded = [text.encode() for text in texts]
