@@ -55,6 +55,6 @@ c.markdown(f"**Only {md(name)}**\n\n" + ("\n".join(f"- {md(n)}" for n in only_th
 
 st.subheader("Why this score")
 st.dataframe(component_rows(m), hide_index=True)
-st.caption(shared_line("Shared artists", m.shared_artists))
+st.caption(shared_line("Shared artists", m.shared_artists, m.shared_artist_count))
 if m.shared_genres:
-    st.caption(shared_line("Shared genres", m.shared_genres))
+    st.caption(shared_line("Shared genres", m.shared_genres, m.shared_genre_count))

@@ -35,9 +35,9 @@ for rank, (m, name) in enumerate(zip(found, names, strict=True), start=1):
         st.markdown(f"**{rank}. {md(name)}** · score **{round(100 * m.score)}**")
         st.progress(min(1.0, m.score))
         st.markdown(md(m.summary))
-        st.caption(shared_line("Shared artists", m.shared_artists))
+        st.caption(shared_line("Shared artists", m.shared_artists, m.shared_artist_count))
         if m.shared_genres:
-            st.caption(shared_line("Shared genres", m.shared_genres))
+            st.caption(shared_line("Shared genres", m.shared_genres, m.shared_genre_count))
         if st.button("Compare", key=f"compare_{people.handle_of(m)}"):
             st.session_state["compare_with"] = m.other_id
             st.switch_page(nav.COMPARE)

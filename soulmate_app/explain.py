@@ -10,13 +10,13 @@ from soulmate_core import Match, SharedItem
 NICHE_MARK = "✦"
 
 
-def shared_line(label: str, items: Sequence[SharedItem], limit: int = 8) -> str:
-    """Markdown, e.g. "Shared artists: Portishead ✦ niche, Massive Attack"; niche items are
-    marked, names escaped."""
+def shared_line(label: str, items: Sequence[SharedItem], count: int, limit: int = 8) -> str:
+    """Markdown, e.g. "Shared artists: Portishead ✦ niche, Massive Attack and 12 more": the
+    largest of ``count`` shared items, niche ones marked, names escaped."""
     if not items:
         return f"{label}: none yet"
     shown = [f"{md(s.name)} {NICHE_MARK} niche" if s.niche else md(s.name) for s in items[:limit]]
-    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    more = f" and {count - len(shown)} more" if count > len(shown) else ""
     return f"{label}: {', '.join(shown)}{more}"
 
 

@@ -38,7 +38,15 @@ def hidden(viewer: TasteProfile, user_id: str) -> bool:
 
 
 def masked(m: Match) -> Match:
-    return replace(m, other_display_name="", shared_artists=(), shared_genres=(), summary=HIDDEN_SUMMARY)
+    return replace(
+        m,
+        other_display_name="",
+        shared_artists=(),
+        shared_genres=(),
+        shared_artist_count=0,
+        shared_genre_count=0,
+        summary=HIDDEN_SUMMARY,
+    )
 
 
 def seen_name(viewer: TasteProfile, user_id: str, display_name: str) -> str:

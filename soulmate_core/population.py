@@ -159,6 +159,10 @@ class Population:
         return {key: i for i, key in enumerate(self.genre_holders)} if self.genres else {}
 
     @cached_property
+    def artist_keys(self) -> tuple[str, ...]:
+        return tuple(self.artist_holders)
+
+    @cached_property
     def genre_keys(self) -> tuple[str, ...]:
         return tuple(self.genre_holders)
 

@@ -8,8 +8,7 @@ divided by rarity, renormalised; the unit latent vector is kept in single precis
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +16,7 @@ from numpy.typing import NDArray
 
 from soulmate_core.population import Population, Taste
 from soulmate_core.profile import TasteProfile
-from soulmate_core.scoring import DEFAULT_BLEND, Blend, Match, Parts, assemble, overlap
+from soulmate_core.scoring import DEFAULT_BLEND, SHOWN_SHARED, Blend, Match, Parts, assemble, overlap
 from soulmate_core.snapshot import Rows
 from soulmate_core.sparse import SparseRows
 
@@ -33,8 +32,8 @@ class RowExplainer:
 
     def __init__(self, me: TasteProfile, taste: Taste, population: Population, blend: Blend = DEFAULT_BLEND):
         self.me, self.taste, self.population, self.blend = me, taste, population, blend
-        self._artists = _unit_by_column(taste.artists, population.artist_columns)
-        self._genres = _unit_by_column(taste.genres, population.genre_columns)
+        self._artists = _Mine.of(taste.artists, population.artist_columns, population.artist_keys)
+        self._genres = _Mine.of(taste.genres, population.genre_columns, population.genre_keys)
 
     def explain(self, rows: Rows, picked: NDArray[np.intp]) -> list[Match]:
         latent = self._latent(rows, picked)
@@ -51,8 +50,8 @@ class RowExplainer:
         ]
 
     def _parts(self, rows: Rows, i: int, latent: float | None) -> Parts:
-        artist_value, artist_parts = _shared(self._artists, rows.artists, i)
-        genre_value, genre_parts = _shared(self._genres, rows.genres, i)
+        artist_value, artist_parts, artist_count = self._artists.shared(rows.artists, i)
+        genre_value, genre_parts, genre_count = self._genres.shared(rows.genres, i)
         genres = bool(self.taste.genres) and bool(rows.has_genres[i])
         return Parts(
             artist_value,
@@ -61,6 +60,8 @@ class RowExplainer:
             genre_parts,
             latent,
             overlap(self.me.genre_weights, self._genre_shares(rows, i)) if genres else 0.0,
+            artist_count,
+            genre_count,
         )
 
     def _latent(self, rows: Rows, picked: NDArray[np.intp]) -> list[float | None]:
@@ -82,21 +83,39 @@ class RowExplainer:
         )
 
 
-def _unit_by_column(weights: Mapping[str, float], columns: Mapping[str, int]) -> dict[int, tuple[str, float]]:
-    norm = math.sqrt(sum(v * v for v in weights.values()))
-    if norm == 0:
-        return {}
-    return {columns[k]: (k, v / norm) for k, v in weights.items() if k in columns}
+@dataclass(frozen=True)
+class _Mine:
+    """The asking user's unit row laid over the model's columns, and which columns they hold."""
 
+    values: NDArray[np.float64]
+    held: NDArray[np.bool_]
+    keys: Sequence[str]
 
-def _shared(
-    mine: dict[int, tuple[str, float]], rows: SparseRows, i: int
-) -> tuple[float, list[tuple[str, float]]]:
-    start, end = rows.indptr[i], rows.indptr[i + 1]
-    parts = [
-        (mine[c][0], mine[c][1] * float(v))
-        for c, v in zip(rows.indices[start:end].tolist(), rows.data[start:end].tolist(), strict=True)
-        if c in mine
-    ]
-    parts.sort(key=lambda kv: (-kv[1], kv[0]))
-    return min(1.0, math.fsum(p for _, p in parts)), parts
+    @classmethod
+    def of(cls, weights: Mapping[str, float], columns: Mapping[str, int], keys: Sequence[str]) -> _Mine:
+        values, held = np.zeros(len(keys)), np.zeros(len(keys), dtype=bool)
+        norm = float(np.sqrt(sum(v * v for v in weights.values())))
+        for key, value in weights.items():
+            if norm and key in columns:
+                values[columns[key]], held[columns[key]] = value / norm, True
+        return cls(values, held, keys)
+
+    def shared(self, rows: SparseRows, i: int) -> tuple[float, list[tuple[str, float]], int]:
+        """With row ``i``: the cosine, the ``SHOWN_SHARED`` largest shared keys' shares of it
+        (largest first, ties by key), and how many keys they share."""
+        start, end = rows.indptr[i], rows.indptr[i + 1]
+        columns = rows.indices[start:end]
+        both = self.held[columns]
+        columns = columns[both]
+        parts = self.values[columns] * rows.data[start:end][both]
+        if len(parts) > SHOWN_SHARED:  # the largest, and any tied with the last of them
+            bar = np.partition(parts, len(parts) - SHOWN_SHARED)[len(parts) - SHOWN_SHARED]
+            top = parts >= bar
+            columns, shown = columns[top], parts[top]
+        else:
+            shown = parts
+        named = sorted(
+            zip((self.keys[c] for c in columns.tolist()), shown.tolist(), strict=True),
+            key=lambda kv: (-kv[1], kv[0]),
+        )
+        return min(1.0, float(parts.sum())), named[:SHOWN_SHARED], len(parts)

@@ -128,8 +128,10 @@ class MatchOut(_Model):
     display_name: str = Field(description="Their chosen name and a short tag of the alias, e.g. 'Tim #k3x9'")
     score: float = Field(ge=0, le=1)
     components: list[ComponentOut]
-    shared_artists: list[SharedOut]
-    shared_genres: list[SharedOut]
+    shared_artists: list[SharedOut] = Field(description="The shared artists that add the most, largest first")
+    shared_genres: list[SharedOut] = Field(description="The shared genres that add the most, largest first")
+    shared_artist_count: int = Field(ge=0, description="How many artists the two share in all")
+    shared_genre_count: int = Field(ge=0, description="How many genres the two share in all")
     summary: str
 
     @classmethod
@@ -144,6 +146,8 @@ class MatchOut(_Model):
             ],
             shared_artists=[_shared(s) for s in found.shared_artists],
             shared_genres=[_shared(s) for s in found.shared_genres],
+            shared_artist_count=found.shared_artist_count,
+            shared_genre_count=found.shared_genre_count,
             summary=clean_text(found.summary, len(found.summary)),
         )
 

@@ -27,6 +27,9 @@ from soulmate_core.profile import TasteProfile
 COMPONENTS = ("artists", "genres", "latent")
 RELATED_TASTE = 0.5
 """A latent value from which the summary says the two listen to closely related artists."""
+SHOWN_SHARED = 10
+"""Shared artists, and shared genres, a match lists by name: the largest contributions. Two
+listeners may share a hundred genres; the counts say how many there are in all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,9 @@ class Match:
     shared_artists: tuple[SharedItem, ...]
     shared_genres: tuple[SharedItem, ...]
     summary: str
+    shared_artist_count: int
+    """Artists the two share; ``shared_artists`` names the ``SHOWN_SHARED`` that add the most."""
+    shared_genre_count: int
 
 
 def match(
@@ -120,6 +126,8 @@ def explain(
         genre_parts,
         _latent_value(taste_a, taste_b),
         overlap(a.genre_weights, b.genre_weights),
+        len(artist_parts),
+        len(genre_parts),
     )
     return assemble(a.user_id, b, parts, {**taste_b.names, **taste_a.names}, population, blend)
 
@@ -127,7 +135,8 @@ def explain(
 @dataclass(frozen=True, slots=True)
 class Parts:
     """What a pair's score is made of, before the blend: each component's value and, for artists
-    and genres, each shared key's share of it (largest first)."""
+    and genres, each shared key's share of it (largest first; the ``SHOWN_SHARED`` largest at
+    least), and how many keys they share in all."""
 
     artists: float
     shared_artists: list[tuple[str, float]]
@@ -137,6 +146,8 @@ class Parts:
     latent: float | None
     """None when either side has no latent vector."""
     genre_overlap: float
+    artist_count: int
+    genre_count: int
 
 
 class Other(Protocol):
@@ -167,10 +178,11 @@ def assemble(
     niche_genre = population.is_niche_genre if population else _never
     shared_artists = tuple(
         SharedItem(names.get(key, key), weights["artists"] * part, niche_artist(key))
-        for key, part in parts.shared_artists
+        for key, part in parts.shared_artists[:SHOWN_SHARED]
     )
     shared_genres = tuple(
-        SharedItem(key, weights["genres"] * part, niche_genre(key)) for key, part in parts.shared_genres
+        SharedItem(key, weights["genres"] * part, niche_genre(key))
+        for key, part in parts.shared_genres[:SHOWN_SHARED]
     )
     score = min(1.0, max(0.0, sum(c.contribution for c in components)))
     return Match(
@@ -187,6 +199,8 @@ def assemble(
             parts.genre_overlap if parts.genres is not None else None,
             components[2].value if weights["latent"] else None,
         ),
+        shared_artist_count=parts.artist_count,
+        shared_genre_count=parts.genre_count,
     )
 
 

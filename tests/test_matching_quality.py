@@ -12,7 +12,7 @@ import pytest
 
 from soulmate_core import MatchIndex, TasteProfile, match
 from soulmate_core.population import Population, unit_rows
-from soulmate_core.scoring import Blend
+from soulmate_core.scoring import SHOWN_SHARED, Blend
 from soulmate_core.sparse import exact_svd
 from soulmate_core.weights import amount_weights, rank_weights
 from tests.listeners import component, person
@@ -166,6 +166,21 @@ def test_shared_items_are_ranked_by_contribution_and_summed_into_the_components(
     assert sum(contributions) == pytest.approx(weights["artists"].contribution)
     assert sum(s.contribution for s in m.shared_genres) == pytest.approx(weights["genres"].contribution)
     assert "You both love" in m.summary and "genres overlap" in m.summary
+
+
+def test_a_pair_sharing_many_artists_lists_the_ones_that_add_most_and_counts_all() -> None:
+    artists = [f"Band {i:02}" for i in range(30)]
+    a = person("a", artists, weights=rank_weights(30))
+    b = person("b", artists[::-1], weights=rank_weights(30))
+    m = match(a, b)
+    assert m.shared_artist_count == 30
+    mine, theirs = a.artist_weights(), b.artist_weights()
+    product = {key: mine[key] * theirs[key] for key in mine}
+    largest = sorted(product, key=lambda key: (-product[key], key))[:SHOWN_SHARED]
+    assert [s.name.casefold() for s in m.shared_artists] == largest
+    total = next(c.contribution for c in m.components if c.name == "artists")
+    for shared, key in zip(m.shared_artists, largest, strict=True):
+        assert shared.contribution == pytest.approx(total * product[key] / sum(product.values()))
 
 
 def test_numpy_svd_gives_the_same_similarities_as_scikit_learn() -> None:

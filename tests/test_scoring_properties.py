@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from soulmate_core import MatchIndex, TasteProfile, match
 from soulmate_core.handles import DEVELOPMENT_KEY
 from soulmate_core.schema import MatchOut
+from soulmate_core.scoring import SHOWN_SHARED
 from tests.listeners import component, person
 from tests.strategies import ARTISTS, GENRES, scored_profiles
 
@@ -80,7 +81,8 @@ def test_nothing_shared_means_zero_artist_and_genre_components(a: TasteProfile, 
 def test_shared_artists_are_the_common_ones_biggest_first(a: TasteProfile, b: TasteProfile) -> None:
     m = match(a, b)
     common = a.artist_weights().keys() & b.artist_weights().keys()
-    assert len(m.shared_artists) == len(common)
+    assert m.shared_artist_count == len(common)
+    assert len(m.shared_artists) == min(len(common), SHOWN_SHARED)
     contributions = [s.contribution for s in m.shared_artists]
     assert all(x >= y for x, y in pairwise(contributions))
     assert all(c >= 0 for c in contributions)
