@@ -21,7 +21,8 @@ import secrets
 
 KEY_PREFIX = "soulmate-key-"
 KEY_BYTES = 32
-_KEY = re.compile(re.escape(KEY_PREFIX) + r"[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+# No boundary after the key: a browser's one-line field joins the pasted lines of a key file.
+_KEY = re.compile(re.escape(KEY_PREFIX) + r"[A-Za-z0-9_-]{43}")
 MAX_PASTE = 4096
 """Characters of pasted text searched for a key: a key file is a few hundred."""
 
