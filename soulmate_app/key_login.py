@@ -1,8 +1,8 @@
 """Recovery keys on the dashboard: a new key shown once, and "Sign in with your recovery key".
 
 A new key stays in this browser session's ``st.session_state`` only until its owner says they have
-saved it, and never in ``st.cache_*`` or a log. The sign-in form's field is a password field, which
-the browser clears once the form is sent.
+saved it (or signs out), and never in ``st.cache_*`` or a log. The sign-in field is masked, and the
+form clears it once sent.
 """
 
 from __future__ import annotations
