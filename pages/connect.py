@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from soulmate_app import data, flows, nav, session, spotify_login
+from soulmate_app import data, flows, key_login, nav, session, spotify_login
 from soulmate_app.escape import md
 from soulmate_app.settings import load_settings
 from soulmate_core import InputError, SpotifyAuthError, SpotifyError
@@ -128,9 +128,12 @@ with demo_tab:
     if st.button("Use this persona", type="primary", disabled=chosen is None, key="use_persona"):
         session.sign_in(str(chosen))
 
+key_login.sign_in_form()
+
 profile = session.current_profile()
 if profile is not None:
     st.success(f"You are **{md(profile.display_name)}**. Your taste profile is saved.")
+    key_login.show_new_key()
     if not profile.discoverable:
         st.caption("Others cannot find you yet: opt in on the Privacy & data page when you are ready.")
     if st.button("See your soulmates", key="see_soulmates", icon=":material/favorite:", type="primary"):

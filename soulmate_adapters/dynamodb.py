@@ -19,6 +19,8 @@
   adds 1 to it in the same ``TransactWriteItems`` (``dynamodb_writes``), so the two change
   together; ``version()`` is one strongly consistent GetItem. A ``put_many`` larger than one
   transaction undoes what it wrote when it fails (``dynamodb_bulk``).
+- **Recovery keys.** A third table ``<TABLE>-keys`` (key ``id``) holds each key's hash and who it
+  belongs to (``dynamodb_keys``), written in the transaction of the profile or the tombstone.
 
 boto3 is imported here and in ``s3_snapshots.py``, nowhere else.
 """
@@ -39,7 +41,9 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from soulmate_adapters.dynamodb_bulk import Sized, write_all
+from soulmate_adapters.dynamodb_keys import KEY_ATTRIBUTE, KEYS_SUFFIX, Keys
 from soulmate_adapters.dynamodb_writes import (
+    NEWER_THAN_STORED,
     VERSION_KEY,
     Refused,
     Transactions,
@@ -50,7 +54,7 @@ from soulmate_adapters.dynamodb_writes import (
     unchanged,
 )
 from soulmate_adapters.parallel_scan import Item, scan_pages
-from soulmate_core.errors import CorruptItemError, StoreError
+from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError
 from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.schema import from_item, to_item
 from soulmate_core.store.base import Changes, valid_profiles
@@ -58,7 +62,7 @@ from soulmate_core.trim import MAX_ITEM_BYTES, cap_profile, item_size
 
 META_SUFFIX = "-meta"
 _BATCH_KEYS = 100
-_DELETE_ATTEMPTS = 5
+_ATTEMPTS = 5
 _BATCH_ATTEMPTS = 6
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -88,6 +92,7 @@ class DynamoDBStore:
         except BotoCoreError as exc:
             raise StoreError(f"cannot reach DynamoDB: {exc}") from exc
         self._tx = Transactions(self._client, self.meta_table)
+        self._keys = Keys(self._client, table + KEYS_SUFFIX)
 
     def get(self, user_id: str) -> TasteProfile | None:
         item = self._item(user_id)
@@ -105,16 +110,50 @@ class DynamoDBStore:
         write_all(self._tx, self.table, items, self._items)
         return len(items)
 
+    def put_with_key(self, profile: TasteProfile, key_hash: str) -> None:
+        """The profile's put and the key's items in one transaction, the key's conditioned on the
+        user's key read just before (read again if it changed meanwhile). Another user's hash is
+        refused before anything is written, also where there are no transactions."""
+        item = encode_item(to_item(cap_profile(profile, self.max_item_bytes)))
+        if self.user_for_key(key_hash) not in (None, profile.user_id):
+            raise StoreError("that recovery key hash belongs to another user")
+        for _ in range(_ATTEMPTS):
+            current = self._current_key(profile.user_id)
+            actions = [
+                put(self.table, item, NEWER_THAN_STORED, {":at": item["updated_at"]}),
+                *self._keys.set(profile.user_id, key_hash, current),
+            ]
+            try:
+                self._tx.commit(actions)
+            except Refused as refused:
+                if refused.index == 0:
+                    raise StaleWriteError(profile.user_id) from None
+                if refused.index == 1:
+                    raise StoreError("that recovery key hash belongs to another user") from None
+                continue
+            return
+        raise StoreError(f"the recovery key of {profile.user_id!r} kept changing; try again")
+
+    def user_for_key(self, key_hash: str) -> str | None:
+        with _store_errors():
+            return self._keys.user_for(key_hash)
+
+    def _current_key(self, user_id: str) -> str | None:
+        with _store_errors():
+            return self._keys.current(user_id)
+
     def delete(self, user_id: str) -> bool:
-        """Put a tombstone over whatever item was read, if it is still there (else read again);
-        the version moves with it when a profile goes."""
-        for _ in range(_DELETE_ATTEMPTS):
+        """Put a tombstone over whatever item was read and erase the key that was read, if both
+        are still there (else read again); the version moves with it when a profile goes."""
+        for _ in range(_ATTEMPTS):
             prior = self._item(user_id)
+            current = self._current_key(user_id)
             existed = prior is not None and not is_tombstone(prior)
             stamp = max(utc_now_iso(), stamp_of(prior))
             tombstone = {"user_id": {"S": user_id}, "deleted_at": {"S": stamp}}
+            actions = [put(self.table, tombstone, *unchanged(prior)), *self._keys.erase(user_id, current)]
             try:
-                self._tx.commit([put(self.table, tombstone, *unchanged(prior))], bump=existed)
+                self._tx.commit(actions, bump=existed)
             except Refused:
                 continue
             return existed
@@ -209,17 +248,18 @@ class DynamoDBStore:
         self._client.close()
 
     def create_tables(self) -> None:
-        """Create both tables, on demand, and wait for them: for local stand-ins and tests. In AWS
-        the SAM template creates them."""
+        """Create the three tables, on demand, and wait for them: for local stand-ins and tests. In
+        AWS the SAM template creates them."""
+        tables = ((self.table, "user_id"), (self.meta_table, "name"), (self._keys.table, KEY_ATTRIBUTE))
         with _store_errors():
-            for name, key in ((self.table, "user_id"), (self.meta_table, "name")):
+            for name, key in tables:
                 self._client.create_table(
                     TableName=name,
                     KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
                     AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
                     BillingMode="PAY_PER_REQUEST",
                 )
-            for name in (self.table, self.meta_table):
+            for name, _ in tables:
                 self._client.get_waiter("table_exists").wait(
                     TableName=name, WaiterConfig={"Delay": 0.1, "MaxAttempts": 100}
                 )

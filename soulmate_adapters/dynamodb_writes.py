@@ -140,9 +140,11 @@ def put(table: str, item: Mapping[str, Any], condition: str, values: Mapping[str
 
 
 def delete(table: str, user_id: str, condition: str, values: Mapping[str, Any]) -> Action:
-    return {
-        "Delete": {"TableName": table, "Key": {"user_id": {"S": user_id}}, **_condition(condition, values)}
-    }
+    return delete_key(table, {"user_id": {"S": user_id}}, condition, values)
+
+
+def delete_key(table: str, key: Mapping[str, Any], condition: str, values: Mapping[str, Any]) -> Action:
+    return {"Delete": {"TableName": table, "Key": dict(key), **_condition(condition, values)}}
 
 
 def _condition(condition: str, values: Mapping[str, Any]) -> dict[str, Any]:

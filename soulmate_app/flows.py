@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from soulmate_app import data, session
+from soulmate_app import data, key_login, session
 from soulmate_app.settings import load_settings
 from soulmate_core import MatchesOut, ProfileOut, TasteProfile, service
 from soulmate_core.errors import (
@@ -37,15 +37,31 @@ def save_connected(profile: TasteProfile) -> TasteProfile:
 
 def import_export(files: Sequence[tuple[str, bytes]], display_name: str) -> TasteProfile:
     """Build and save a profile from an uploaded data export. Raises ``InputError``; stores
-    nothing then. The raw rows are dropped as soon as the profile is built."""
+    nothing then. The raw rows are dropped as soon as the profile is built.
+
+    It replaces the export profile this session holds (uploaded here, or signed in to with its
+    recovery key). Otherwise it is a new profile, saved with a new recovery key for this session
+    to show once."""
     plays = read_export(files, max_total_bytes=load_settings().max_export_bytes)
-    user_id = st.session_state.get(session.EXPORT_ID_KEY) or f"export-{secrets.token_hex(8)}"
+    owned = _owned_export()
+    user_id = owned or f"export-{secrets.token_hex(8)}"
     profile = profile_from_plays(
         plays, user_id=user_id, display_name=clean_name(display_name) or "Export listener"
     )
-    saved = save_connected(profile)
+    if owned:
+        saved = save_connected(profile)
+    else:
+        saved, key = service.save_new_profile(data.store(), profile)
+        session.sign_in(user_id)
+        key_login.keep_new_key(user_id, key)
     st.session_state[session.EXPORT_ID_KEY] = user_id
     return saved
+
+
+def _owned_export() -> str | None:
+    """The export profile this session holds, if it is still stored."""
+    user_id = st.session_state.get(session.EXPORT_ID_KEY)
+    return user_id if isinstance(user_id, str) and data.store().get(user_id) is not None else None
 
 
 def set_discoverable(profile: TasteProfile, visible: bool) -> TasteProfile:

@@ -10,6 +10,7 @@ from soulmate_core import TasteProfile
 USER_KEY = "soulmate_user_id"
 TOKEN_KEY = "soulmate_spotify_token"  # written only by spotify_login.SessionCacheHandler
 EXPORT_ID_KEY = "soulmate_export_user_id"
+NEW_RECOVERY_KEY = "soulmate_new_recovery_key"  # written only by key_login, until its owner saved it
 
 
 def current_user_id() -> str | None:
@@ -22,8 +23,8 @@ def sign_in(user_id: str) -> None:
 
 
 def sign_out() -> None:
-    """Forget who this session is, including any Spotify token."""
-    for key in (USER_KEY, TOKEN_KEY, EXPORT_ID_KEY):
+    """Forget who this session is, including any Spotify token or unsaved recovery key."""
+    for key in (USER_KEY, TOKEN_KEY, EXPORT_ID_KEY, NEW_RECOVERY_KEY):
         st.session_state.pop(key, None)
 
 

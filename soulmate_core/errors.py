@@ -3,6 +3,7 @@
 SoulmateError
 ├── InputError            bad input from a user: a file, a field, an argument
 ├── UnknownUserError      no profile stored for that user id
+├── UnknownKeyError       no stored profile holds that recovery key
 ├── StaleWriteError       a write older (``updated_at``) than the stored profile or the user's deletion
 ├── IndexNotReadyError    no match snapshot yet, and this process does not build one (the API on S3)
 ├── StoreError            the store could not be opened or used (bad URL, I/O)
@@ -36,6 +37,13 @@ class UnknownUserError(SoulmateError):
     def __init__(self, user_id: str) -> None:
         self.user_id = user_id
         super().__init__(f"unknown user: {user_id}")
+
+
+class UnknownKeyError(SoulmateError):
+    """No stored profile holds the recovery key given (or none was given). Names no key."""
+
+    def __init__(self) -> None:
+        super().__init__("no profile holds that recovery key")
 
 
 class StaleWriteError(SoulmateError):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soulmate_core.errors import UnknownUserError
+from soulmate_core import recovery
+from soulmate_core.errors import UnknownKeyError, UnknownUserError
 from soulmate_core.live import LiveIndex
 from soulmate_core.matcher import exact_top_k
 from soulmate_core.profile import TasteProfile, utc_now_iso
@@ -16,10 +17,36 @@ def save_profile(store: Store, profile: TasteProfile, as_of: str | None = None) 
     """Store ``profile``. ``as_of``: when the request that made it began (``utc_now_iso()`` taken
     first thing); the profile is stored as of then, so a delete or a hide that happened while the
     request was still reading (Spotify, a file) wins, and this raises ``StaleWriteError``."""
-    if as_of is not None:
-        profile = profile.with_changes(updated_at=as_of)
+    profile = _as_of(profile, as_of)
     store.put(profile)
     return profile
+
+
+def save_new_profile(
+    store: Store, profile: TasteProfile, as_of: str | None = None
+) -> tuple[TasteProfile, str]:
+    """Store a new profile that nothing else ties to its owner (one made from a file) with a new
+    recovery key, in one write; returns the profile as stored and the key. The store keeps only
+    the key's hash: the caller shows the key to its owner once, then forgets it."""
+    key = recovery.new_key()
+    profile = _as_of(profile, as_of)
+    store.put_with_key(profile, recovery.key_hash(key))
+    return profile, key
+
+
+def profile_for_key(store: Store, text: str) -> TasteProfile:
+    """The profile whose recovery key is in ``text`` (the key, or its file, as pasted). Raises
+    ``UnknownKeyError`` when ``text`` holds no key or no stored profile holds it."""
+    key = recovery.find_key(text)
+    user_id = None if key is None else store.user_for_key(recovery.key_hash(key))
+    profile = None if user_id is None else store.get(user_id)
+    if profile is None:
+        raise UnknownKeyError()
+    return profile
+
+
+def _as_of(profile: TasteProfile, as_of: str | None) -> TasteProfile:
+    return profile if as_of is None else profile.with_changes(updated_at=as_of)
 
 
 def get_profile(store: Store, user_id: str) -> TasteProfile:

@@ -76,6 +76,10 @@ def test_iam_is_least_privilege(template: dict[str, Any]) -> None:
             {"GetAtt": "ProfilesTable.Arn"},
         ),
         "VersionCounter": (["dynamodb:GetItem", "dynamodb:UpdateItem"], {"GetAtt": "ProfilesMetaTable.Arn"}),
+        "RecoveryKeysErase": (
+            ["dynamodb:DeleteItem", "dynamodb:GetItem"],
+            {"GetAtt": "ProfilesKeysTable.Arn"},
+        ),
         "SnapshotRead": (["s3:GetObject"], SNAPSHOT_OBJECT),
         "SnapshotMissingIs404": (["s3:ListBucket"], {"GetAtt": "IndexBucket.Arn"}),
     }
@@ -119,13 +123,17 @@ def test_build_index_is_a_scheduled_function_of_the_same_bundle(template: dict[s
 
 def test_tables_are_on_demand_and_named_as_the_store_expects(template: dict[str, Any]) -> None:
     resources = template["Resources"]
-    for name in ("ProfilesTable", "ProfilesMetaTable"):
+    for name in ("ProfilesTable", "ProfilesMetaTable", "ProfilesKeysTable"):
         assert resources[name]["Properties"]["BillingMode"] == "PAY_PER_REQUEST"
     assert resources["ProfilesTable"]["Properties"]["KeySchema"] == [
         {"AttributeName": "user_id", "KeyType": "HASH"}
     ]
     profiles = resources["ProfilesTable"]["Properties"]["TableName"]["Sub"]
     assert resources["ProfilesMetaTable"]["Properties"]["TableName"]["Sub"] == profiles + "-meta"
+    assert resources["ProfilesKeysTable"]["Properties"]["TableName"]["Sub"] == profiles + "-keys"
+    assert resources["ProfilesKeysTable"]["Properties"]["KeySchema"] == [
+        {"AttributeName": "id", "KeyType": "HASH"}
+    ]
     env = resources["ApiFunction"]["Properties"]["Environment"]["Variables"]
     assert env["SOULMATE_STORE"] == {"Sub": "dynamodb://${ProfilesTable}"}
 

@@ -26,7 +26,7 @@ import pytest
 from soulmate_adapters import open_store
 from soulmate_adapters.dynamodb import DynamoDBStore, encode_item
 from soulmate_core import service
-from soulmate_core.errors import CorruptItemError, StaleWriteError
+from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError
 from soulmate_core.profile import utc_now_iso
 from soulmate_core.store import Store
 from soulmate_core.trim import item_size
@@ -312,6 +312,67 @@ def test_changes_since_a_version_are_exactly_the_writes_after_it_or_unknown(stor
     assert {p.user_id: p for p in changes.saved}["ana"] == store.get("ana")
     nothing = store.changes_since(changes.version)
     assert nothing is not None and (nothing.saved, nothing.deleted) == ([], [])
+
+
+# --- recovery keys: a hash per user, written with the profile, erased with it ----------------------
+
+H1, H2, H3 = ("1" * 64, "2" * 64, "3" * 64)
+
+
+def test_a_recovery_key_hash_finds_its_user_and_no_one_else(store: Store) -> None:
+    ana = sample_profile("ana", artists=4)
+    store.put_with_key(ana, H1)
+    store.put_with_key(sample_profile("bo"), H2)
+    assert store.get("ana") == ana
+    assert (store.user_for_key(H1), store.user_for_key(H2), store.user_for_key(H3)) == ("ana", "bo", None)
+    assert sorted(p.user_id for p in store.iter_all()) == ["ana", "bo"]  # keys are no profiles
+
+
+def test_a_new_key_replaces_the_users_old_one_and_other_writes_keep_it(store: Store) -> None:
+    store.put_with_key(sample_profile("ana", updated_at=T1), H1)
+    before = store.version()
+    store.put_with_key(sample_profile("ana", updated_at=T2), H2)
+    assert store.version() != before
+    assert (store.user_for_key(H1), store.user_for_key(H2)) == (None, "ana")
+    store.put(sample_profile("ana", updated_at=T3, artists=6))
+    store.put_many([sample_profile("ana", updated_at=T3, artists=7), sample_profile("bo")])
+    service.set_discoverable(store, "ana", True)
+    assert store.user_for_key(H2) == "ana"
+
+
+def test_a_delete_erases_the_key_and_a_comeback_has_none(store: Store) -> None:
+    store.put_with_key(sample_profile("ana"), H1)
+    store.put_with_key(sample_profile("bo"), H2)
+    assert store.delete("ana") is True
+    assert store.user_for_key(H1) is None
+    store.put(sample_profile("ana", updated_at=utc_now_iso()))
+    assert store.user_for_key(H1) is None
+    assert store.user_for_key(H2) == "bo"
+    store.put_with_key(sample_profile("ana", updated_at=utc_now_iso()), H1)  # a new key after coming back
+    assert store.user_for_key(H1) == "ana"
+
+
+def test_a_stale_put_with_key_stores_neither(store: Store) -> None:
+    newer = sample_profile("ana", updated_at=T2, artists=5)
+    store.put_with_key(newer, H1)
+    before = store.version()
+    with pytest.raises(StaleWriteError):
+        store.put_with_key(sample_profile("ana", updated_at=T1), H2)
+    assert (store.get("ana"), store.user_for_key(H1), store.user_for_key(H2)) == (newer, "ana", None)
+    assert store.version() == before
+    began = utc_now_iso()
+    store.delete("ana")
+    with pytest.raises(StaleWriteError):  # began before the delete
+        store.put_with_key(sample_profile("ana", updated_at=began), H3)
+    assert (store.get("ana"), store.user_for_key(H3)) == (None, None)
+
+
+def test_another_users_key_hash_is_refused_and_nothing_changes(store: Store) -> None:
+    store.put_with_key(sample_profile("ana"), H1)
+    before = store.version()
+    with pytest.raises(StoreError):
+        store.put_with_key(sample_profile("bo"), H1)
+    assert (store.get("bo"), store.user_for_key(H1), store.version()) == (None, "ana", before)
 
 
 # --- erasure and opt-out stick: tombstones, all-or-none writes ------------------------------------

@@ -41,17 +41,33 @@ class Store(Protocol):
     **Atomicity.** A put, a delete and the version they change land together or not at all.
     ``put_many`` is all-or-none: where the store cannot write everything in one transaction
     (DynamoDB past one transaction's limits) it undoes what it wrote before raising, and raises
-    ``PartialWriteError`` naming what it could not undo."""
+    ``PartialWriteError`` naming what it could not undo.
+
+    **Recovery keys.** A user may have one recovery key, kept as its hash (``recovery.key_hash``),
+    never as itself. ``put_with_key`` writes a profile and makes a hash that user's key in one
+    write; ``user_for_key`` looks a hash up; ``delete`` erases the user's key with their profile.
+    Other writes (``put``, ``put_many``, a hide) leave the key as it is."""
 
     def put(self, profile: TasteProfile) -> None: ...
+
+    def put_with_key(self, profile: TasteProfile, key_hash: str) -> None:
+        """``put(profile)`` and, in the same write, make ``key_hash`` the user's recovery key in
+        place of any earlier one. A stale profile raises ``StaleWriteError`` and stores neither; a
+        hash that is another user's key raises ``StoreError`` and stores neither."""
+        ...
+
+    def user_for_key(self, key_hash: str) -> str | None:
+        """The user whose recovery key has this hash (read consistently), or None."""
+        ...
 
     def put_many(self, profiles: Iterable[TasteProfile]) -> int:
         """Write several profiles, all or none (see above). Returns the count."""
         ...
 
     def delete(self, user_id: str) -> bool:
-        """Replace the user's item with a tombstone; False when no profile was stored (a
-        tombstone is written all the same, so an in-flight first save cannot land after it)."""
+        """Replace the user's item with a tombstone and erase their recovery key; False when no
+        profile was stored (a tombstone is written all the same, so an in-flight first save cannot
+        land after it)."""
         ...
 
     def get(self, user_id: str) -> TasteProfile | None:

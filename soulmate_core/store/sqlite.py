@@ -1,7 +1,9 @@
 """The embedded default store: one SQLite file in WAL mode, one row per user.
 
 A deleted user leaves a row in ``tombstones`` (user id and when), checked by every put in the
-same transaction (``Store`` says what "older" means); a newer save clears it.
+same transaction (``Store`` says what "older" means); a newer save clears it. A user's recovery
+key is a row of ``recovery_keys`` (its hash, primary key, and the user id, unique), written in the
+transaction of their profile and deleted in the transaction of their tombstone.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS writes (user_id TEXT PRIMARY KEY, version INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS writes_by_version ON writes (version)",
     "CREATE TABLE IF NOT EXISTS tombstones (user_id TEXT PRIMARY KEY, deleted_at TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS recovery_keys (key_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE)",
 )
 _PAGE = 2000  # rows per read while streaming every profile
 _IN_LIMIT = 500  # ids per ``IN (...)`` lookup
@@ -74,16 +77,39 @@ class SQLiteStore:
     def put(self, profile: TasteProfile) -> None:
         self.put_many([profile])
 
+    def put_with_key(self, profile: TasteProfile, key_hash: str) -> None:
+        self._write([_encode(profile)], key_hash)
+
     def put_many(self, profiles: Iterable[TasteProfile]) -> int:
-        rows = [_encode(p) for p in profiles]
+        return self._write([_encode(p) for p in profiles])
+
+    def _write(self, rows: list[tuple[str, str, str]], key_hash: str | None = None) -> int:
         with self._lock, self._transaction():
             for row in rows:
                 if self._conn.execute(_UPSERT, row).rowcount == 0:
                     raise StaleWriteError(row[0])
             self._conn.executemany("DELETE FROM tombstones WHERE user_id = ?", [row[:1] for row in rows])
+            if key_hash is not None:
+                self._set_key(rows[0][0], key_hash)
             version = self._bump()
             self._conn.executemany(_LOG, [(row[0], version) for row in rows])
         return len(rows)
+
+    def _set_key(self, user_id: str, key_hash: str) -> None:
+        self._conn.execute("DELETE FROM recovery_keys WHERE user_id = ?", (user_id,))
+        inserted = self._conn.execute(
+            "INSERT INTO recovery_keys (key_hash, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (key_hash, user_id),
+        ).rowcount
+        if not inserted:
+            raise StoreError("that recovery key hash belongs to another user")
+
+    def user_for_key(self, key_hash: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT user_id FROM recovery_keys WHERE key_hash = ?", (key_hash,)
+            ).fetchone()
+        return None if row is None else str(row[0])
 
     def delete(self, user_id: str) -> bool:
         with self._lock, self._transaction():
@@ -92,6 +118,7 @@ class SQLiteStore:
             ).fetchone()
             # Stamped inside the write lock, and never earlier than the profile it removes.
             self._conn.execute(_TOMBSTONE, (user_id, max(utc_now_iso(), row[0] if row else "")))
+            self._conn.execute("DELETE FROM recovery_keys WHERE user_id = ?", (user_id,))
             if row:
                 self._conn.execute(_LOG, (user_id, self._bump()))
         return row is not None

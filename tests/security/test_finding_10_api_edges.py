@@ -189,7 +189,7 @@ def test_a_long_user_id_can_be_erased(api: Api, spotify: FakeSpotify, store: Sto
 
 def test_tables_and_the_snapshot_bucket_are_kept_when_the_stack_goes() -> None:
     resources = load_template()["Resources"]
-    for name in ("ProfilesTable", "ProfilesMetaTable", "IndexBucket"):
+    for name in ("ProfilesTable", "ProfilesMetaTable", "ProfilesKeysTable", "IndexBucket"):
         assert (resources[name]["DeletionPolicy"], resources[name]["UpdateReplacePolicy"]) == (
             "Retain",
             "Retain",
