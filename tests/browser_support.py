@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,15 +32,27 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_dashboard(db: Path) -> Iterator[str]:
-    """The dashboard's base URL once ``/_stcore/health`` answers; stopped on leaving."""
-    port = free_port()
-    env = {**os.environ, "SOULMATE_STORE": f"sqlite:///{db}"}
+def serve_dashboard(
+    db: Path,
+    *,
+    port: int | None = None,
+    env: Mapping[str, str] | None = None,
+    secrets_file: Path | None = None,
+) -> Iterator[str]:
+    """The dashboard's base URL once ``/_stcore/health`` answers; stopped on leaving. Without Spotify
+    settings unless ``env`` gives them; ``secrets_file`` replaces ``.streamlit/secrets.toml``."""
+    port = port or free_port()
+    variables = {**os.environ, "SOULMATE_STORE": f"sqlite:///{db}"}
     for name in ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET"):
-        env.pop(name, None)
+        variables.pop(name, None)
+    variables.update(env or {})
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true"]
     command += ["--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if secrets_file is not None:
+        command.append(f"--secrets.files={secrets_file}")
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=variables, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
