@@ -123,7 +123,7 @@ with demo_tab:
         key="persona_choice",
     )
     if st.button("Use this persona", type="primary", disabled=chosen is None, key="use_persona"):
-        session.sign_in(str(chosen))
+        flows.use_persona(str(chosen))
 
 profile = session.current_profile()
 if profile is not None:

@@ -12,6 +12,9 @@ import time
 import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
+
+from tests.requirements_check import need
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -29,6 +32,35 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def stop_child(process: subprocess.Popen[bytes]) -> None:
+    """Stop a stand-in the tests started: SIGTERM, then SIGKILL after 10 s; close its stderr pipe."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stderr:
+        process.stderr.close()
+
+
+@contextlib.contextmanager
+def chromium_browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright; a skip, or a failure under CI, when either is missing."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        sync_api = None  # type: ignore[assignment]
+    need(sync_api is not None, "playwright (requirements-dev.txt)")
+    need(Path(CHROMIUM).exists(), f"Debian chromium at {CHROMIUM} (.ci/run installs it)")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 @contextlib.contextmanager

@@ -19,10 +19,9 @@ from soulmate_app.login_binding import COOKIE, NONCE_KEY
 from soulmate_app.session import TOKEN_KEY, USER_KEY
 from soulmate_core.demo import demo_population
 from soulmate_core.store import Store
-from tests.browser_support import ARGS, CHROMIUM, free_port, serve_dashboard
+from tests.browser_support import free_port, serve_dashboard
 from tests.dashboard.conftest import DASHBOARD, texts
 from tests.fakes.spotify_server import FakeSpotify, sample_user
-from tests.requirements_check import need
 
 try:
     from playwright import sync_api
@@ -112,16 +111,6 @@ def test_the_nonce_stays_the_same_through_a_session(spotify: FakeSpotify) -> Non
 
 
 # --- a real browser: the redirect opens a new session, which finds the nonce in the cookie -------
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    need(sync_api is not None, "playwright (requirements-dev.txt)")
-    need(Path(CHROMIUM).exists(), f"Debian chromium at {CHROMIUM} (.ci/run installs it)")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield launched
-        launched.close()
-
-
 def _login_href(page, base: str) -> str:
     page.goto(base + "/")
     link = page.get_by_role("link", name="Log in with Spotify")
