@@ -22,4 +22,3 @@ def account_user_id(issuer: str, subject: str) -> str:
         raise InputError("an OpenID Connect identity needs an issuer (iss) and a subject (sub)")
     digest = hashlib.sha256(f"{issuer.strip().rstrip('/')}\n{subject}".encode()).hexdigest()
     return PREFIX + digest[:32]
-
