@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from soulmate_app import guard, nav, session, settings
+from soulmate_app import account, guard, nav, session, settings
 from soulmate_app.escape import md
 
 st.set_page_config(page_title="Music Soulmate Finder", page_icon=":material/favorite:", layout="wide")
@@ -16,11 +16,12 @@ current = st.navigation(pages)
 
 with guard.shown_safely():
     with st.sidebar:
+        account.resume()
         profile = session.current_profile()
         if profile is not None:
             st.caption(f"Signed in as **{md(profile.display_name)}**")
             if st.button("Sign out", key="sign_out"):
-                session.sign_out()
-                st.rerun()
+                account.sign_out()
+        account.sidebar()
 
     current.run()

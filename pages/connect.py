@@ -50,11 +50,8 @@ if "code" in params or "error" in params:
     st.query_params.clear()
     if spotify is None:
         st.error("Spotify login is not configured on this server.")
-    elif not spotify_login.state_is_valid(spotify, state):
-        st.error(
-            "This Spotify login could not be verified (its state is missing, forged or expired), "
-            "so we refused it. Please start the login again."
-        )
+    elif (refusal := spotify_login.state_refusal(spotify, state)) is not None:
+        st.error(refusal)
     elif denied:
         st.warning("You cancelled the Spotify login. Nothing was stored.")
     elif code:
@@ -126,7 +123,7 @@ with demo_tab:
         key="persona_choice",
     )
     if st.button("Use this persona", type="primary", disabled=chosen is None, key="use_persona"):
-        session.sign_in(str(chosen))
+        flows.use_persona(str(chosen))
 
 key_login.sign_in_form()
 

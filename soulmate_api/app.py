@@ -36,7 +36,16 @@ from soulmate_api.errors import (
     error_parts,
     validation_error_body,
 )
-from soulmate_api.identity import Identity, TokenCache, bearer_token, guarded, identity_from_me, resolve
+from soulmate_api.identity import (
+    Identity,
+    TokenCache,
+    bearer_token,
+    guarded,
+    identity_from_claims,
+    identity_from_me,
+    jwt_claims,
+    resolve,
+)
 from soulmate_api.wire import (
     ArtistOut,
     ErrorOut,
@@ -137,6 +146,9 @@ def create_app(
         return found if isinstance(found, Deadline) else Deadline.start(settings.request_deadline)
 
     def caller() -> tuple[str, Identity]:
+        claims = jwt_claims(app.current_event.raw_event)
+        if claims is not None:  # a Cognito (OIDC) token, validated by API Gateway's JWT authorizer
+            return "", identity_from_claims(claims)
         token = bearer_token(app.current_event.headers)
         limit = deadline()
         return token, resolve(

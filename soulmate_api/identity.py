@@ -1,4 +1,9 @@
-"""Who is calling: a Spotify access token -> our user id (Spotify ``account_id``, else ``id``).
+"""Who is calling: the claims of a JWT that API Gateway's authorizer validated -> our account user
+id (``account_user_id(iss, sub)``, as on the dashboard), else a Spotify access token -> our user id
+(Spotify ``account_id``, else ``id``).
+
+Claims are read only from ``requestContext.authorizer.jwt.claims``, which API Gateway writes after
+checking the token's signature, issuer, audience and expiry; a client cannot set them.
 
 ``TokenCache`` remembers, per container and keyed by a SHA-256 of the token (the token itself is
 never kept, logged or stored):
@@ -25,7 +30,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from soulmate_api.errors import NotAuthenticatedError
-from soulmate_core.errors import SpotifyAuthError
+from soulmate_core.accounts import account_user_id
+from soulmate_core.errors import InputError, SpotifyAuthError
 from soulmate_core.sources.spotify_api import spotify_user_id
 
 MAX_TOKEN_LENGTH = 4096
@@ -50,6 +56,23 @@ def bearer_token(headers: Mapping[str, str]) -> str:
     if scheme.lower() != "bearer" or len(token) > MAX_TOKEN_LENGTH or not B64TOKEN.fullmatch(token):
         raise NotAuthenticatedError("send Authorization: Bearer <Spotify access token>")
     return token
+
+
+def jwt_claims(event: Mapping[str, object]) -> Mapping[str, object] | None:
+    """The validated claims of a v2 event's JWT authorizer, or None when the route has none."""
+    found: object = event
+    for key in ("requestContext", "authorizer", "jwt", "claims"):
+        found = found.get(key) if isinstance(found, Mapping) else None
+    return found if isinstance(found, Mapping) and found else None
+
+
+def identity_from_claims(claims: Mapping[str, object]) -> Identity:
+    try:
+        user_id = account_user_id(str(claims.get("iss") or ""), str(claims.get("sub") or ""))
+    except InputError:
+        raise NotAuthenticatedError("the token's claims name no issuer and subject") from None
+    name = claims.get("name") or claims.get("email") or claims.get("cognito:username") or user_id
+    return Identity(user_id=user_id, display_name=str(name))
 
 
 def identity_from_me(me: Mapping[str, object]) -> Identity:

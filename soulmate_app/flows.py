@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from soulmate_app import data, key_login, session
+from soulmate_app import account, data, key_login, session
 from soulmate_app.settings import load_settings
 from soulmate_core import MatchesOut, ProfileOut, TasteProfile, service
 from soulmate_core.errors import (
@@ -39,11 +39,11 @@ def import_export(files: Sequence[tuple[str, bytes]], display_name: str) -> Tast
     """Build and save a profile from an uploaded data export. Raises ``InputError``; stores
     nothing then. The raw rows are dropped as soon as the profile is built.
 
-    It replaces the export profile this session holds (uploaded here, or signed in to with its
-    recovery key). Otherwise it is a new profile, saved with a new recovery key for this session
-    to show once."""
+    Signed in to an account, it is the account's profile. Otherwise it replaces the export
+    profile this session holds (uploaded here, or signed in to with its recovery key), or is a new
+    profile, saved with a new recovery key for this session to show once."""
     plays = read_export(files, max_total_bytes=load_settings().max_export_bytes)
-    owned = _owned_export()
+    owned = _signed_in_id() or _owned_export()
     user_id = owned or f"export-{secrets.token_hex(8)}"
     profile = profile_from_plays(
         plays, user_id=user_id, display_name=clean_name(display_name) or "Export listener"
@@ -62,6 +62,22 @@ def _owned_export() -> str | None:
     """The export profile this session holds, if it is still stored."""
     user_id = st.session_state.get(session.EXPORT_ID_KEY)
     return user_id if isinstance(user_id, str) and data.store().get(user_id) is not None else None
+
+
+def use_persona(persona_id: str) -> None:
+    """Step into a demo persona; signed in to an account, keep a copy of it as your own profile
+    (hidden at first, like any new real person's) that comes back with the account."""
+    user_id = _signed_in_id()
+    persona = data.store().get(persona_id) if user_id else None
+    if user_id is None or persona is None:
+        session.sign_in(persona_id)
+        return
+    save_connected(persona.with_changes(user_id=user_id, source="persona", discoverable=False))
+
+
+def _signed_in_id() -> str | None:
+    signed_in = account.signed_in()
+    return signed_in.user_id if signed_in else None
 
 
 def set_discoverable(profile: TasteProfile, visible: bool) -> TasteProfile:

@@ -1,7 +1,8 @@
 """Log in with Spotify: the Authorization Code flow, one token per browser session.
 
 The token lives only in ``st.session_state`` (``SessionCacheHandler``): never in a file, never in
-``st.cache_*``, never logged. spotipy does not verify ``state``; ``oauth_state`` signs it.
+``st.cache_*``, never logged. spotipy does not verify ``state``; ``oauth_state`` signs it and
+``login_binding`` binds it to this browser.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from spotipy.cache_handler import CacheHandler
 from spotipy.oauth2 import SpotifyOAuth
 
 from soulmate_adapters.spotify_client import Progress, fetch_payloads, make_client, spotify_errors
-from soulmate_app.oauth_state import sign_state, verify_state
+from soulmate_app import login_binding
+from soulmate_app.oauth_state import StateCheck, sign_state, verify_state
 from soulmate_app.session import TOKEN_KEY
 from soulmate_app.settings import SpotifySettings
 from soulmate_core import TasteProfile
@@ -55,12 +57,26 @@ def auth_manager(settings: SpotifySettings) -> SpotifyOAuth:
 
 
 def login_url(settings: SpotifySettings) -> str:
-    url: str = auth_manager(settings).get_authorize_url(state=sign_state(settings.state_secret))
+    state = sign_state(settings.state_secret, login_binding.nonce_for_login())
+    url: str = auth_manager(settings).get_authorize_url(state=state)
     return url
 
 
-def state_is_valid(settings: SpotifySettings, state: str | None) -> bool:
-    return verify_state(settings.state_secret, state)
+def state_refusal(settings: SpotifySettings, state: str | None) -> str | None:
+    """Why a return from Spotify with this ``state`` must be refused, or None to go on."""
+    check = verify_state(settings.state_secret, state, login_binding.this_browsers_nonces())
+    if check is StateCheck.VALID:
+        return None
+    if check is StateCheck.OTHER_BROWSER:
+        return (
+            "This Spotify login was started in another browser, not this one, so we refused it: "
+            "someone may be trying to sign you in to their account. Nothing was stored. "
+            "To log in with your own Spotify account, start the login again from this page."
+        )
+    return (
+        "This Spotify login could not be verified (its state is missing, forged or expired), "
+        "so we refused it. Nothing was stored. Please start the login again."
+    )
 
 
 def exchange_code(settings: SpotifySettings, code: str) -> None:

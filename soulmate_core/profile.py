@@ -19,7 +19,8 @@ from typing import Any, Literal, get_args
 
 from soulmate_core.text import clean_name, clean_text
 
-Source = Literal["spotify", "spotify-export", "listens", "demo", "synthetic"]
+# "persona": a signed-in visitor's own copy of a demo persona (soulmate_app.flows.use_persona).
+Source = Literal["spotify", "spotify-export", "listens", "demo", "persona", "synthetic"]
 RangeName = Literal["short_term", "medium_term", "long_term", "all_time"]
 
 SOURCES: tuple[Source, ...] = get_args(Source)

@@ -17,7 +17,10 @@ def http_event(
     body: Any = None,
     raw_body: str | None = None,
     headers: dict[str, str] | None = None,
+    claims: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """``claims``: what API Gateway's JWT authorizer puts in ``requestContext.authorizer`` after it
+    has validated the bearer token (every claim as a string, as API Gateway passes them)."""
     raw_path = quote(path, safe="/")
     all_headers = {
         "accept": "application/json",
@@ -62,6 +65,10 @@ def http_event(
         },
         "isBase64Encoded": False,
     }
+    if claims is not None:
+        event["requestContext"]["authorizer"] = {
+            "jwt": {"claims": {k: str(v) for k, v in claims.items()}, "scopes": None}
+        }
     if query:
         event["queryStringParameters"] = dict(query)
     if text is not None:

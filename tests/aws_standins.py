@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.browser_support import stop_child
 from tests.requirements_check import need
 
 REPO = Path(__file__).resolve().parent.parent
@@ -113,14 +114,7 @@ def dynalite_server(data_dir: Path) -> Iterator[str]:
         _wait_until_up(endpoint, process)
         yield endpoint
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr:
-            process.stderr.close()
+        stop_child(process)
 
 
 def _wait_until_up(endpoint: str, process: subprocess.Popen[bytes] | None = None) -> None:

@@ -10,8 +10,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
+
+from tests.requirements_check import need
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -31,16 +34,57 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def stop_child(process: subprocess.Popen[bytes]) -> None:
+    """Stop a stand-in the tests started: SIGTERM, then SIGKILL after 10 s; close its stderr pipe."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stderr:
+        process.stderr.close()
+
+
 @contextlib.contextmanager
-def serve_dashboard(db: Path) -> Iterator[str]:
-    """The dashboard's base URL once ``/_stcore/health`` answers; stopped on leaving."""
-    port = free_port()
-    env = {**os.environ, "SOULMATE_STORE": f"sqlite:///{db}"}
+def chromium_browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright; a skip, or a failure under CI, when either is missing."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        sync_api = None  # type: ignore[assignment]
+    need(sync_api is not None, "playwright (requirements-dev.txt)")
+    need(Path(CHROMIUM).exists(), f"Debian chromium at {CHROMIUM} (.ci/run installs it)")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@contextlib.contextmanager
+def serve_dashboard(
+    db: Path,
+    *,
+    port: int | None = None,
+    env: Mapping[str, str] | None = None,
+    secrets_file: Path | None = None,
+) -> Iterator[str]:
+    """The dashboard's base URL once ``/_stcore/health`` answers; stopped on leaving. Without Spotify
+    settings unless ``env`` gives them; ``secrets_file`` replaces ``.streamlit/secrets.toml``."""
+    port = port or free_port()
+    variables = {**os.environ, "SOULMATE_STORE": f"sqlite:///{db}"}
     for name in ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET"):
-        env.pop(name, None)
+        variables.pop(name, None)
+    variables.update(env or {})
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless=true"]
     command += ["--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if secrets_file is not None:
+        command.append(f"--secrets.files={secrets_file}")
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=variables, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -69,6 +69,45 @@ def grants_of(template: dict[str, Any], function: str) -> dict[str, tuple[list[s
     return {s["Sid"]: (sorted(s["Action"]), s["Resource"]) for s in statements}
 
 
+def test_cognito_sign_in_is_optional_and_guards_only_the_account_routes(template: dict[str, Any]) -> None:
+    assert template["Parameters"]["CognitoAuth"]["Default"] == "false"
+    assert template["Conditions"]["CognitoOn"] == {"Equals": [{"Ref": "CognitoAuth"}, "true"]}
+    resources = template["Resources"]
+    cognito = {
+        name
+        for name, r in resources.items()
+        if r["Type"].startswith(("AWS::Cognito::", "AWS::ApiGatewayV2::"))
+    }
+    assert {"UserPool", "UserPoolClient", "AccountApi", "AccountAuthorizer"} <= cognito
+    assert all(
+        resources[name].get("Condition") == "CognitoOn" for name in cognito | {"AccountApiInvokesFunction"}
+    )
+
+    authorizer = resources["AccountAuthorizer"]["Properties"]
+    assert authorizer["AuthorizerType"] == "JWT"
+    assert authorizer["JwtConfiguration"] == {
+        "Issuer": {"Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}"},
+        "Audience": [{"Ref": "UserPoolClient"}],
+    }
+    routes = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Route"]
+    assert all(
+        r["AuthorizationType"] == "JWT" and r["AuthorizerId"] == {"Ref": "AccountAuthorizer"} for r in routes
+    )
+    document = yaml.safe_load(openapi_yaml())
+    documented = {f"{m.upper()} {p}" for p, ops in document["paths"].items() for m in ops}
+    keys = {r["RouteKey"] for r in routes}
+    assert keys <= documented
+    assert keys == {
+        "GET /me",
+        "GET /taste-profile/{user_id}",
+        "DELETE /taste-profile/{user_id}",
+        "GET /matches/{user_id}",
+    }
+    client = resources["UserPoolClient"]["Properties"]
+    assert client["GenerateSecret"] is True and client["AllowedOAuthFlows"] == ["code"]
+    assert client["CallbackURLs"] == [{"Ref": "DashboardCallbackUrl"}]
+
+
 def test_iam_is_least_privilege(template: dict[str, Any]) -> None:
     assert grants_of(template, "ApiFunction") == {
         "ProfilesReadWrite": (

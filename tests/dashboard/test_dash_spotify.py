@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from soulmate_app.oauth_state import sign_state
+from soulmate_app.login_binding import NONCE_KEY
+from soulmate_app.oauth_state import StateCheck, sign_state, verify_state
 from soulmate_app.session import TOKEN_KEY
 from soulmate_core import Store
 from tests.fakes.spotify_server import FakeSpotify, sample_user
@@ -34,9 +36,15 @@ def _calls(spotify: FakeSpotify, path: str) -> list[FakeSpotify.Call]:
     return [c for c in spotify.calls if c.path.rstrip("/") == path]
 
 
-def _return_from_spotify(code: str | None, state: str | None) -> AppTest:
-    """A new browser session landing on the redirect URI, as Spotify sends it back."""
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+def _signed(nonce: str) -> str:
+    return sign_state(STATE_KEY, nonce)
+
+
+def _return_from_spotify(code: str | None, state_for: Callable[[str], str | None] = _signed) -> AppTest:
+    """A browser session that opened Connect (which gave it a login nonce), landing on the redirect
+    URI as Spotify sends it back, with the state ``state_for`` makes of that nonce."""
+    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    state = state_for(at.session_state[NONCE_KEY])
     if code is not None:
         at.query_params["code"] = code
     if state is not None:
@@ -53,12 +61,15 @@ def test_login_button_points_to_spotify_with_a_signed_state(spotify: FakeSpotify
     assert url.startswith(spotify.authorize_url)
     assert "scope=user-top-read" in url and "state=" in url
     assert "redirect_uri=http%3A%2F%2F127.0.0.1%3A8501%2F" in url
+    (state,) = parse_qs(urlsplit(url).query)["state"]
+    assert at.session_state[NONCE_KEY] not in url  # the state names only a hash of the nonce
+    assert verify_state(STATE_KEY, state, [at.session_state[NONCE_KEY]]) is StateCheck.VALID
     assert at.tabs[0].label == "Log in with Spotify"
 
 
 def test_login_fetches_and_saves_a_hidden_profile(spotify: FakeSpotify, store: Store) -> None:
     spotify.issue_code("code-1", sample_user("acc-1", "Ana", ARTISTS))
-    at = _return_from_spotify("code-1", sign_state(STATE_KEY))
+    at = _return_from_spotify("code-1")
     profile = store.get("acc-1")
     assert profile is not None and profile.source == "spotify" and not profile.discoverable
     assert profile.display_name == "Ana"
@@ -73,7 +84,7 @@ def test_login_fetches_and_saves_a_hidden_profile(spotify: FakeSpotify, store: S
 
 def test_genreless_artists_still_get_a_meaningful_taste_page(spotify: FakeSpotify, store: Store) -> None:
     spotify.issue_code("code-g", sample_user("acc-g", "Gene", GENRELESS))
-    at = _return_from_spotify("code-g", sign_state(STATE_KEY))
+    at = _return_from_spotify("code-g")
     assert not store.get("acc-g").has_genres
     at.switch_page("pages/my_taste.py").run()
     specs = [c.proto.spec for c in at.get("plotly_chart")]
@@ -81,10 +92,14 @@ def test_genreless_artists_still_get_a_meaningful_taste_page(spotify: FakeSpotif
     assert not any("Top genres" in s for s in specs)
 
 
-@pytest.mark.parametrize("state", ["forged.123.c2lnbmF0dXJl", None, sign_state(b"another key")])
-def test_a_forged_or_missing_state_is_refused(spotify: FakeSpotify, store: Store, state) -> None:
+@pytest.mark.parametrize(
+    "state_for",
+    [lambda _: "forged.123.c2lnbmF0dXJl", lambda _: None, lambda nonce: sign_state(b"another key", nonce)],
+    ids=["forged", "missing", "another-key"],
+)
+def test_a_forged_or_missing_state_is_refused(spotify: FakeSpotify, store: Store, state_for) -> None:
     spotify.issue_code("code-2", sample_user("acc-2", "Bo", ARTISTS))
-    at = _return_from_spotify("code-2", state)
+    at = _return_from_spotify("code-2", state_for)
     assert "could not be verified" in " ".join(e.value for e in at.error)
     assert not _calls(spotify, "/api/token")
     assert store.get("acc-2") is None
@@ -93,14 +108,14 @@ def test_a_forged_or_missing_state_is_refused(spotify: FakeSpotify, store: Store
 
 def test_a_stale_state_is_refused(spotify: FakeSpotify, store: Store) -> None:
     spotify.issue_code("code-3", sample_user("acc-3", "Cy", ARTISTS))
-    at = _return_from_spotify("code-3", sign_state(STATE_KEY, now=1_000_000))
+    at = _return_from_spotify("code-3", lambda nonce: sign_state(STATE_KEY, nonce, now=1_000_000))
     assert "could not be verified" in " ".join(e.value for e in at.error)
     assert store.get("acc-3") is None
 
 
 def test_an_unregistered_user_gets_the_development_mode_message(spotify: FakeSpotify, store: Store) -> None:
     spotify.issue_code("code-4", sample_user("acc-4", "Di", ARTISTS), FakeSpotify.Scenario.FORBIDDEN)
-    at = _return_from_spotify("code-4", sign_state(STATE_KEY))
+    at = _return_from_spotify("code-4")
     message = " ".join(e.value for e in at.error)
     assert "Development Mode" in message and "5 users" in message and "data export" in message
     assert store.get("acc-4") is None
@@ -110,7 +125,7 @@ def test_an_unregistered_user_gets_the_development_mode_message(spotify: FakeSpo
 def test_rate_limits_are_waited_out_then_retried(spotify: FakeSpotify, store: Store) -> None:
     user = sample_user("acc-5", "Ed", ARTISTS)
     spotify.issue_code("code-5", user, FakeSpotify.Scenario.RATE_LIMITED, failures=2, retry_after=1)
-    at = _return_from_spotify("code-5", sign_state(STATE_KEY))
+    at = _return_from_spotify("code-5")
     assert [c.status for c in _calls(spotify, "/v1/me")] == [429, 429, 200]
     assert store.get("acc-5") is not None
     assert "You are **Ed**" in texts(at)
@@ -118,7 +133,7 @@ def test_rate_limits_are_waited_out_then_retried(spotify: FakeSpotify, store: St
 
 def test_an_expired_token_is_refreshed(spotify: FakeSpotify, store: Store) -> None:
     spotify.issue_code("code-6", sample_user("acc-6", "Flo", ARTISTS))
-    at = _return_from_spotify("code-6", sign_state(STATE_KEY))
+    at = _return_from_spotify("code-6")
     spotify.expire(at.session_state[TOKEN_KEY]["access_token"])
     at.button(key="spotify_refresh").click().run()
     assert not at.error

@@ -11,6 +11,8 @@ Code flow and refresh. Each access token belongs to a user and may carry a failu
     FakeSpotify.Scenario.RATE_LIMITED    429 with Retry-After for the first ``failures`` calls, then OK
     FakeSpotify.Scenario.SERVER_ERROR    500 for the first ``failures`` calls, then OK
 
+``GET /authorize`` approves at once as the user given to ``log_in_as``: it redirects to the
+``redirect_uri`` with a fresh code and the ``state`` it was sent, as Spotify does after a login.
 Unknown tokens get 401 "Invalid access token". A token may also be made slow (``delay``: each of its
 calls waits that long before answering, until ``stop``) or given a raw answer for one path
 (``answer_raw``: any bytes, e.g. malformed JSON). ``calls`` records every call as answered, to count
@@ -40,7 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 RANGES = ("short_term", "medium_term", "long_term")
 DEMO_TOKEN = "demo-token"
@@ -169,6 +171,7 @@ class FakeSpotify:
         self._codes: dict[str, str] = {}
         self._refresh: dict[str, str] = {}
         self._raw: dict[tuple[str, str], tuple[int, bytes]] = {}
+        self._logged_in: FakeUser | None = None
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self.calls: list[FakeSpotify.Call] = []
@@ -266,6 +269,11 @@ class FakeSpotify:
         with self._lock:
             self._codes[code] = token
 
+    def log_in_as(self, user: FakeUser) -> None:
+        """Who ``GET /authorize`` approves from now on, as if they had logged in at Spotify."""
+        with self._lock:
+            self._logged_in = user
+
     def expire(self, token: str) -> None:
         with self._lock:
             self._tokens[token].scenario = FakeSpotify.Scenario.EXPIRED
@@ -341,6 +349,17 @@ class FakeSpotify:
             {},
         )
 
+    def _authorize(self, query: dict[str, list[str]]) -> tuple[int, Any, dict[str, str]]:
+        redirect_uri = query.get("redirect_uri", [""])[0]
+        with self._lock:
+            user = self._logged_in
+        if user is None or query.get("client_id", [""])[0] != self.client_id or not redirect_uri:
+            return _error(400, "INVALID_CLIENT: no login, unknown client or no redirect_uri")
+        code = f"code-{secrets.token_hex(8)}"
+        self.issue_code(code, user)
+        answer = {"code": code, **({"state": query["state"][0]} if "state" in query else {})}
+        return 302, None, {"Location": f"{redirect_uri}?{urlencode(answer)}"}
+
     def _token_endpoint(self, form: dict[str, list[str]], auth: str) -> tuple[int, Any, dict[str, str]]:
         client_id, client_secret = _client_credentials(form, auth)
         if (client_id, client_secret) != (self.client_id, self.client_secret):
@@ -402,6 +421,8 @@ def _handler_for(fake: FakeSpotify) -> type[BaseHTTPRequestHandler]:
             raw = fake.raw_answer(auth, url.path)
             if url.path == "/api/token" and method == "POST":
                 status, payload, headers = fake._token_endpoint(parse_qs(body), auth)
+            elif url.path == "/authorize" and method == "GET":
+                status, payload, headers = fake._authorize(query)
             elif raw is not None:
                 status, payload, headers = raw[0], None, {}
             else:

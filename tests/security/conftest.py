@@ -10,6 +10,7 @@ import pytest
 
 from soulmate_adapters import open_store
 from soulmate_core.store import Store
+from tests.browser_support import chromium_browser
 from tests.dashboard.conftest import app, demo_db_template, downloaded, store_url
 from tests.fakes.spotify_server import FakeSpotify
 from tests.security.harness import ANA
@@ -39,3 +40,10 @@ def dashboard_store(store_url: str) -> Iterator[Store]:
     opened = open_store(store_url)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium through Playwright, for the real-browser tests of the findings."""
+    with chromium_browser() as launched:
+        yield launched
