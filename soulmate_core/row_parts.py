@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from soulmate_core.population import Population, Taste
 from soulmate_core.profile import TasteProfile
-from soulmate_core.scoring import DEFAULT_BLEND, SHOWN_SHARED, Blend, Match, Parts, assemble, overlap
+from soulmate_core.scoring import DEFAULT_BLEND, SHOWN_SHARED, Blend, Match, Parts, assemble, weighted_jaccard
 from soulmate_core.snapshot import Rows
 from soulmate_core.sparse import SparseRows
 
@@ -34,6 +34,10 @@ class RowExplainer:
         self.me, self.taste, self.population, self.blend = me, taste, population, blend
         self._artists = _Mine.of(taste.artists, population.artist_columns, population.artist_keys)
         self._genres = _Mine.of(taste.genres, population.genre_columns, population.genre_keys)
+        self._genre_shares = np.zeros(len(population.genre_keys))
+        for key, share in me.genre_weights.items():
+            if key in population.genre_columns:
+                self._genre_shares[population.genre_columns[key]] = share
 
     def explain(self, rows: Rows, picked: NDArray[np.intp]) -> list[Match]:
         latent = self._latent(rows, picked)
@@ -59,7 +63,7 @@ class RowExplainer:
             genre_value if genres else None,
             genre_parts,
             latent,
-            overlap(self.me.genre_weights, self._genre_shares(rows, i)) if genres else 0.0,
+            self._overlap(rows, i) if genres else 0.0,
             artist_count,
             genre_count,
         )
@@ -72,15 +76,15 @@ class RowExplainer:
         known: list[bool] = rows.has_latent[picked].tolist()
         return [min(1.0, max(0.0, float(v))) if k else None for v, k in zip(values, known, strict=True)]
 
-    def _genre_shares(self, rows: Rows, i: int) -> dict[str, float]:
+    def _overlap(self, rows: Rows, i: int) -> float:
+        """``scoring.overlap`` of the genre shares: theirs are the unit row over rarity, renormalised."""
         start, end = rows.genres.indptr[i], rows.genres.indptr[i + 1]
         columns = rows.genres.indices[start:end]
         raw = rows.genres.data[start:end] / self.population.genre_idf_by_column[columns]
         total = float(raw.sum())
-        keys = self.population.genre_keys
-        return (
-            {keys[c]: float(v) / total for c, v in zip(columns.tolist(), raw, strict=True)} if total else {}
-        )
+        if not total:
+            return 0.0
+        return weighted_jaccard(float(np.minimum(self._genre_shares[columns], raw / total).sum()))
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,11 @@ def _never(key: str) -> bool:
 
 def overlap(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Share of genre weight the two have in common: weighted Jaccard of shares summing to 1."""
-    common = sum(min(a[k], b[k]) for k in a.keys() & b.keys())
+    return weighted_jaccard(sum(min(a[k], b[k]) for k in a.keys() & b.keys()))
+
+
+def weighted_jaccard(common: float) -> float:
+    """``overlap`` from the sum of the smaller share of every common key."""
     return common / (2.0 - common) if common < 2.0 else 1.0
 
 
