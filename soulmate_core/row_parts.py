@@ -2,8 +2,8 @@
 
 The rows hold each listener's unit rarity-weighted artists and genres. One side of every shared
 artist is the asking user's own, so names come from their profile; genre shares are the unit row
-divided by rarity, renormalised; the unit latent vector is kept in single precision. So
-``scoring.assemble`` gets the same ``Parts`` that ``scoring.explain`` computes, to single precision.
+divided by rarity, renormalised; the unit latent vector is kept too. So ``scoring.assemble`` gets
+the same ``Parts`` that ``scoring.explain`` computes, to the half precision the rows keep.
 """
 
 from __future__ import annotations

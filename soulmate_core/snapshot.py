@@ -2,8 +2,8 @@
 
 Built by a batch step (``soulmate build-index``), never while a person waits, and saved as one
 versioned file. Rows hold what the blended score needs: unit rarity-weighted artist and genre rows
-(sparse) and a single-precision unit latent vector. They are grouped by taste cluster (spherical k-means on
-the latent vectors), so a query scores only the clusters nearest to it (``candidates``).
+(sparse) and a unit latent vector, all in half precision. They are grouped by taste cluster
+(spherical k-means on the latent vectors), so a query scores only the clusters nearest to it (``candidates``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from soulmate_core.taste_rows import TasteRows
 
 log = logging.getLogger("soulmate.index")
 
-FORMAT = 5
+FORMAT = 6
 """Bumped whenever the file layout changes; an older file is rebuilt, never misread."""
 MIN_CLUSTERED = 2000
 """Below this many listeners a query scans everyone: exact, and still fast."""
@@ -267,9 +267,9 @@ class Snapshot:
         rows = Rows(
             tuple(collected.user_ids[i] for i in order),
             tuple(collected.display_names[i] for i in order),
-            artists.unit().take(order),
-            genres.unit().take(order),
-            latent[order],
+            _half(artists.unit().take(order)),
+            _half(genres.unit().take(order)),
+            _halved(latent[order]),
         )
         offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         probe = calibrate_probe(rows, offsets, centroids, seed)
@@ -421,7 +421,7 @@ def _arrays(snapshot: Snapshot) -> dict[str, NDArray[np.generic]]:
         **_text_arrays("display_names", list(rows.display_names)),
         **_sparse_arrays("artists", rows.artists),
         **_sparse_arrays("genres", rows.genres),
-        "latent": rows.latent,
+        "latent": rows.latent.astype(np.float16),
         "offsets": snapshot.offsets,
         "probe": np.array(snapshot.probe),
         "centroids": snapshot.centroids,
@@ -460,14 +460,25 @@ def _from_arrays(arrays: Mapping[str, NDArray[np.generic]]) -> Snapshot:
     return Snapshot(population, rows, offsets, centroids, probe, store_version, built_at, taste_map)
 
 
+def _half(rows: SparseRows) -> SparseRows:
+    return rows.with_data(_halved(rows.data))
+
+
+def _halved(values: NDArray[np.float32]) -> NDArray[np.float32]:
+    """``values`` rounded to half precision, as the file keeps them: a loaded snapshot scores as
+    the one just built. The rounding (a relative 2^-11) is far below the two digits a score is
+    shown with, and halves the weights' bytes."""
+    return values.astype(np.float16).astype(np.float32)
+
+
 def _sparse_arrays(name: str, rows: SparseRows) -> dict[str, NDArray[np.generic]]:
-    """Columns in 16 bits where the vocabulary fits; weights in single precision, as the final
-    candidates are rescored from them."""
+    """Columns in 16 bits where the vocabulary fits; weights in half precision, which ``build``
+    rounded them to (``_half``)."""
     columns = rows.indices.astype(np.uint16) if rows.width <= 2**16 else rows.indices
     return {
         f"{name}_indptr": rows.indptr,
         f"{name}_indices": columns,
-        f"{name}_data": rows.data,
+        f"{name}_data": rows.data.astype(np.float16),
         f"{name}_width": np.array(rows.width),
     }
 
