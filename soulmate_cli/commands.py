@@ -6,13 +6,11 @@ Exit codes: 0 done, 1 unknown user (or another domain failure), 2 bad arguments 
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -20,6 +18,7 @@ from soulmate_adapters import open_store
 from soulmate_adapters.stores import open_index
 from soulmate_cli.every_match import every_users_matches
 from soulmate_cli.parallel_build import build_in_parallel
+from soulmate_cli.parallel_seed import seed_in_parallel
 from soulmate_cli.progress import ProgressBar
 from soulmate_core import service
 from soulmate_core.demo import DEFAULT_USERS, demo_population
@@ -33,7 +32,6 @@ from soulmate_core.sources.listens import profiles_from_listens, read_artist_gen
 from soulmate_core.sources.spotify_export import profile_from_plays, read_export
 from soulmate_core.store import Store
 from soulmate_core.synthetic import DEFAULT_SEED as SYNTHETIC_SEED
-from soulmate_core.synthetic import synthetic_profiles
 from soulmate_core.text import clean_text
 
 EXIT_UNKNOWN = 1
@@ -219,21 +217,15 @@ def _seed_demo(args: argparse.Namespace, store: Store) -> int:
 
 
 def _seed_synthetic(args: argparse.Namespace, store: Store) -> int:
-    """Each chunk is one ``put_many``: all of it lands or none, and a stopped run keeps whole chunks.
-    The cycle collector rests meanwhile: profiles hold no cycles, and scanning the millions of
-    objects a large run makes would cost about a fifth of its time."""
-    profiles = synthetic_profiles(args.users, args.seed)
+    """Every core draws and writes spans of listeners (``parallel_seed``); each chunk is one
+    ``put_many``, so all of it lands or none, and a stopped run keeps whole chunks."""
     bar = ProgressBar("storing synthetic listeners")
     written = 0
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        while chunk := list(islice(profiles, args.chunk)):
-            written += store.put_many(chunk)
+        for count in seed_in_parallel(store, args.store, args.users, args.seed, args.chunk):
+            written += count
             bar.update(written, args.users)
     finally:
-        if collecting:
-            gc.enable()
         bar.close()
     print(f"stored {written} synthetic profiles (seed {args.seed})")
     return 0

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from soulmate_adapters import open_store
+from soulmate_cli.parallel_seed import seed_in_parallel
 from soulmate_core.profile import SPOTIFY_RANGES, TasteProfile, artist_key, derive_genre_weights
 from soulmate_core.schema import from_item, to_item
 from soulmate_core.synthetic import (
@@ -224,3 +225,17 @@ def test_seed_synthetic_refuses_bad_input_and_writes_nothing(
     assert out == ""
     assert re.search(r"error: (argument --(users|seed|chunk)|the following arguments are required)", err)
     assert not target.exists()
+
+
+def test_several_processes_store_what_one_process_stores(tmp_path: Path) -> None:
+    """``seed-synthetic`` draws and writes spans of listeners on every core; the store holds the
+    same listeners as when one process writes them all."""
+    one = open_store(f"sqlite:///{tmp_path / 'one.db'}")
+    many_url = f"sqlite:///{tmp_path / 'many.db'}"
+    many = open_store(many_url)
+    users = 2 * BLOCK + 300  # three spans of a block, the last one short
+    counts = list(seed_in_parallel(one, None, users, SEED, chunk=400, workers=1, span=BLOCK))
+    assert sum(counts) == users
+    assert sum(seed_in_parallel(many, many_url, users, SEED, chunk=400, workers=2, span=BLOCK)) == users
+    assert sorted(many.iter_all(), key=lambda p: p.user_id) == list(one.iter_all())
+    assert gc.isenabled()
