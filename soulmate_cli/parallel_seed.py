@@ -40,8 +40,8 @@ def seed_in_parallel(
         collecting = gc.isenabled()
         gc.disable()  # profiles hold no cycles; scanning the millions of objects a run makes is waste
         try:
-            for span in spans:
-                yield from _write(store, *span)
+            for piece in spans:
+                yield from _write(store, *piece)
         finally:
             if collecting:
                 gc.enable()

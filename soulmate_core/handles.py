@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from functools import lru_cache
 
 from soulmate_core.text import clean_name
 
@@ -23,6 +24,7 @@ DEVELOPMENT_KEY = b"soulmate-alias-development-key"
 """Used when no alias key is configured: fine on one's own machine, guessable anywhere else."""
 
 
+@lru_cache(maxsize=1 << 16)  # a match names one twice, and every-user runs meet the same people often
 def alias(user_id: str, key: bytes) -> str:
     """The opaque, stable id under which others see ``user_id``: 16 lowercase base32 characters."""
     digest = hmac.new(key, b"alias:" + user_id.encode(), hashlib.sha256).digest()
