@@ -52,11 +52,9 @@ def main() -> None:
 
 def _first_persona(url: str) -> str:
     from soulmate_adapters import open_store
-    from soulmate_adapters.stores import open_index
     from soulmate_core import overview
 
-    store = open_store(url)
-    personas = overview.demo_personas(open_index(store, url).matcher(), store)
+    personas = overview.demo_personas(open_store(url))
     if not personas:
         sys.exit("no demo persona to sign in as: soulmate seed-demo first")
     return personas[0].display_name

@@ -38,7 +38,11 @@ def store() -> Store:
 
 @st.cache_resource(show_spinner=False)
 def _index(url: str, index_path: str | None) -> LiveIndex:
-    return open_index(_store(url), url, index_path)
+    """Loads its snapshot in the background from the first visit on: the first page needs no
+    index, and the pages after it find it ready."""
+    index = open_index(_store(url), url, index_path)
+    index.warm_up()
+    return index
 
 
 def index() -> LiveIndex:
@@ -62,7 +66,7 @@ def counted(profile: TasteProfile) -> bool:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _personas(url: str, version: str) -> list[TasteProfile]:
-    return overview.demo_personas(index().matcher(), _store(url))
+    return overview.demo_personas(_store(url))
 
 
 def demo_personas() -> list[TasteProfile]:

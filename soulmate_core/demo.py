@@ -49,6 +49,10 @@ def catalog() -> dict[str, tuple[CatalogArtist, ...]]:
     return scenes
 
 
+def demo_user_id(number: int) -> str:
+    return f"{DEMO_PREFIX}{number:04d}"
+
+
 def demo_population(users: int = DEFAULT_USERS, seed: int = DEFAULT_SEED) -> list[TasteProfile]:
     rng = random.Random(seed)
     return [_person(rng, i) for i in range(users)]
@@ -90,7 +94,7 @@ def _person(rng: random.Random, number: int) -> TasteProfile:
     first = FIRST_NAMES[number % len(FIRST_NAMES)]
     initial = SURNAME_INITIALS[(number // len(FIRST_NAMES) + number) % len(SURNAME_INITIALS)]
     return make_profile(
-        user_id=f"{DEMO_PREFIX}{number:04d}",
+        user_id=demo_user_id(number),
         display_name=f"{first} {initial}. ({label})",
         source="demo",
         ranges=ranges,

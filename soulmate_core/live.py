@@ -96,6 +96,20 @@ class LiveIndex:
         self._maybe_reload()
         return matcher
 
+    def warm_up(self) -> threading.Thread:
+        """Load (or build) the snapshot in a background thread, so that a first query finds it
+        ready, or waits only for the rest of that load; a failure is logged, and the next query
+        tries again."""
+        thread = threading.Thread(target=self._warm, name="soulmate-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def _warm(self) -> None:
+        try:
+            self.matcher()
+        except Exception:
+            log.exception("loading the match index in the background failed; the next query tries again")
+
     def note_saved(self, profiles: Iterable[TasteProfile]) -> None:
         """This process's own writes, for stores that cannot report changes (DynamoDB)."""
         with self._lock:

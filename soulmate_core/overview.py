@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from soulmate_core.demo import DEMO_PREFIX
+from soulmate_core.demo import DEFAULT_USERS, demo_user_id
 from soulmate_core.insights import PopulationStats
 from soulmate_core.matcher import Matcher
 from soulmate_core.profile import TasteProfile
@@ -79,9 +79,10 @@ def listener_ids(matcher: Matcher) -> list[str]:
     return [ids[i] for i in np.flatnonzero(~dead).tolist()] + list(fresh.user_ids)
 
 
-def demo_personas(matcher: Matcher, store: Store) -> list[TasteProfile]:
-    """The discoverable demo personas, by user id: read by id, not by a pass over the store."""
-    found = store.get_many([u for u in listener_ids(matcher) if u.startswith(DEMO_PREFIX)])
+def demo_personas(store: Store, count: int = DEFAULT_USERS) -> list[TasteProfile]:
+    """The discoverable demo personas among the first ``count``, by user id: read by id, with
+    no pass over the store and no wait for the match index."""
+    found = store.get_many([demo_user_id(number) for number in range(count)])
     return sorted(
         (p for p in found.values() if p.source == "demo" and p.discoverable), key=lambda p: p.user_id
     )

@@ -292,3 +292,26 @@ def test_building_on_several_processes_gives_the_snapshot_one_process_builds(
         assert ranking(Matcher(store, many).top_k(me, K)) == ranking(Matcher(store, one).top_k(me, K))
     plain = Snapshot.build(store.iter_all(), store.version(), products=NUMPY_PRODUCTS)
     np.testing.assert_allclose(plain.population.factors, one.population.factors, atol=1e-4)
+
+
+class CountedSnapshots(SnapshotFile):
+    """A snapshot file that counts its loads."""
+
+    loads = 0
+
+    def load(self) -> bytes | None:
+        self.loads += 1
+        return super().load()
+
+
+def test_a_warmed_up_index_answers_its_first_query_from_the_snapshot_it_loaded(
+    store: Store, tmp_path: Path
+) -> None:
+    saved = LiveIndex(store, SnapshotFile(tmp_path / "index.npz")).rebuild()
+    file = CountedSnapshots(tmp_path / "index.npz")
+    index = LiveIndex(store, file, compact_in_background=False)
+    index.warm_up().join(timeout=30)
+    assert file.loads == 1
+    me = next(p for p in store.iter_all() if p.discoverable)
+    assert index.matcher().top_k(me, K) and index.matcher().snapshot.built_at == saved.built_at
+    assert file.loads == 1, "the first query waited for nothing more"

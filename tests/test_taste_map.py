@@ -194,9 +194,8 @@ def test_too_few_listeners_make_no_map_but_still_count() -> None:
 
 def test_demo_personas_are_read_by_id_not_by_a_pass_over_the_store(store: Store) -> None:
     counting = CountingStore(store)
-    matcher = Matcher(counting, Snapshot.build(store.iter_all(), store.version()))  # type: ignore[arg-type]
     store.put(listener("not-a-demo", ["Nick Drake"]))
-    personas = overview.demo_personas(matcher, counting)  # type: ignore[arg-type]
+    personas = overview.demo_personas(counting)  # type: ignore[arg-type]
     expected = sorted(p.user_id for p in store.iter_all() if p.source == "demo" and p.discoverable)
     assert [p.user_id for p in personas] == expected
     assert counting.full_reads == 0
