@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from botocore.config import Config
 
+from soulmate_core.settings import DEFAULT_STORE_TIMEOUT
+
 DEFAULT_POOL = 10
 """botocore's own default of pooled connections: a client never gets fewer."""
 PAUSE_SECONDS = 1.0
@@ -43,10 +45,11 @@ class CallLimits:
         return self.attempts * (self.connect_seconds + self.read_seconds) + pauses
 
 
-DYNAMODB = CallLimits(connect_seconds=1.0, read_seconds=2.0, attempts=2)
+DYNAMODB = CallLimits(connect_seconds=1.0, read_seconds=DEFAULT_STORE_TIMEOUT, attempts=2)
 """A DynamoDB request answers in milliseconds; a store call gives up after ``worst_seconds`` (7 s),
 inside the API's 10 s request deadline, so a stalled table is a 503, not a Lambda killed at 15 s.
-Our own loops (a changed item read again, a transaction conflict retried) never retry a timeout."""
+Our own loops (a changed item read again, a transaction conflict retried) never retry a timeout.
+``open_store`` takes the read timeout from ``SOULMATE_STORE_TIMEOUT``."""
 
 S3 = CallLimits(connect_seconds=5.0, read_seconds=30.0, attempts=3)
 """A snapshot is megabytes to gigabytes, read by ranged GETs: each read may be slow, none silent."""

@@ -147,12 +147,15 @@ def silent_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         silent.bind(("127.0.0.1", 0))
         silent.listen(64)
         set_aws_env(monkeypatch, f"http://127.0.0.1:{silent.getsockname()[1]}")
+        monkeypatch.delenv("SOULMATE_STORE_TIMEOUT")  # the deployed default, not the stand-ins' one
         yield "dynamodb://profiles"
 
 
 def test_a_dynamodb_call_gives_up_well_inside_the_request_deadline(silent_dynamodb: str) -> None:
     assert DYNAMODB.worst_seconds() <= Settings().request_deadline * 0.75
-    config = DynamoDBStore("profiles")._client.meta.config
+    store = open_store(silent_dynamodb)
+    config = store._client.meta.config  # type: ignore[attr-defined]
+    store.close()
     assert (config.connect_timeout, config.read_timeout) == (DYNAMODB.connect_seconds, DYNAMODB.read_seconds)
     assert config.retries == {"total_max_attempts": DYNAMODB.attempts, "mode": "standard"}
 
