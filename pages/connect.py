@@ -100,7 +100,7 @@ with export_tab:
         type=["zip", "json"],
         accept_multiple_files=True,
         key="export_files",
-        max_upload_size=settings.max_export_bytes // 2**20,
+        max_upload_size=settings.upload_cap_mb,
     )
     export_name = st.text_input("Your name, as others will see it", value="", key="export_name")
     if st.button("Build my profile", disabled=not uploads, key="export_build", type="primary"):

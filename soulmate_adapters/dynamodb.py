@@ -19,6 +19,9 @@
   adds 1 to it in the same ``TransactWriteItems`` (``dynamodb_writes``), so the two change
   together; ``version()`` is one strongly consistent GetItem. A ``put_many`` larger than one
   transaction undoes what it wrote when it fails (``dynamodb_bulk``).
+- **Deadlines.** Every request has connect and read timeouts and a bounded number of attempts
+  (``aws_calls.DYNAMODB``), so a stalled table fails a store call with ``StoreError`` in seconds,
+  well inside the API's request deadline, instead of holding a Lambda until it is killed.
 - **Recovery keys.** A third table ``<TABLE>-keys`` (key ``id``) holds each key's hash and who it
   belongs to (``dynamodb_keys``), written in the transaction of the profile or the tombstone.
 
@@ -37,9 +40,9 @@ from typing import Any
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from soulmate_adapters.aws_calls import DYNAMODB, CallLimits
 from soulmate_adapters.dynamodb_bulk import Sized, write_all
 from soulmate_adapters.dynamodb_keys import KEY_ATTRIBUTE, KEYS_SUFFIX, Keys
 from soulmate_adapters.dynamodb_writes import (
@@ -76,6 +79,7 @@ class DynamoDBStore:
         client: Any = None,
         max_item_bytes: int = MAX_ITEM_BYTES,
         scan_segments: int = 1,
+        limits: CallLimits = DYNAMODB,
     ) -> None:
         if scan_segments < 1:
             raise StoreError(f"scan_segments must be at least 1, not {scan_segments}")
@@ -86,8 +90,8 @@ class DynamoDBStore:
         self.scan_segments = scan_segments
         try:
             # A session per store: boto3's shared default session is not safe across threads. One
-            # pooled connection per scan segment, and never fewer than botocore's default of 10.
-            config = Config(max_pool_connections=max(10, scan_segments))
+            # pooled connection per scan segment.
+            config = limits.config(pool=scan_segments)
             self._client = client or boto3.session.Session().client("dynamodb", config=config)
         except BotoCoreError as exc:
             raise StoreError(f"cannot reach DynamoDB: {exc}") from exc

@@ -9,9 +9,9 @@ It speaks the ``Snapshots`` protocol of ``soulmate_core.live`` (``load``, ``save
 - **Transfers.** boto3's transfer manager: parallel ranged GETs and a multipart PUT above
   ``PART_BYTES``, since a snapshot of a large population is gigabytes. Every object is written with
   server-side encryption (SSE-S3).
-- **Deadlines.** Every request has connect and read timeouts and a bounded number of retries, so a
-  stalled S3 fails the call instead of holding a Lambda until it is killed. Failures become
-  ``StoreError`` naming the object.
+- **Deadlines.** Every request has connect and read timeouts and a bounded number of retries
+  (``aws_calls.S3``), so a stalled S3 fails the call instead of holding a Lambda until it is
+  killed. Failures become ``StoreError`` naming the object.
 
 boto3 is imported here and in ``dynamodb.py``, nowhere else.
 """
@@ -26,15 +26,12 @@ from typing import Any
 import boto3
 from boto3.exceptions import Boto3Error
 from boto3.s3.transfer import TransferConfig
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from soulmate_adapters.aws_calls import S3, CallLimits
 from soulmate_core.errors import StoreError
 
 SCHEME = "s3://"
-CONNECT_SECONDS = 5.0
-READ_SECONDS = 30.0
-ATTEMPTS = 3
 PART_BYTES = 64 * 2**20
 CONCURRENCY = 8
 ENCRYPTION = "AES256"
@@ -56,20 +53,15 @@ class S3Snapshots:
         key: str,
         client: Any = None,
         *,
-        connect_seconds: float = CONNECT_SECONDS,
-        read_seconds: float = READ_SECONDS,
-        attempts: int = ATTEMPTS,
+        connect_seconds: float = S3.connect_seconds,
+        read_seconds: float = S3.read_seconds,
+        attempts: int = S3.attempts,
         part_bytes: int = PART_BYTES,
     ) -> None:
         self.bucket = bucket
         self.key = key
         self.url = f"{SCHEME}{bucket}/{key}"
-        config = Config(
-            connect_timeout=connect_seconds,
-            read_timeout=read_seconds,
-            retries={"total_max_attempts": attempts, "mode": "standard"},
-            max_pool_connections=max(10, CONCURRENCY),
-        )
+        config = CallLimits(connect_seconds, read_seconds, attempts).config(pool=CONCURRENCY)
         self._transfer = TransferConfig(
             multipart_threshold=part_bytes, multipart_chunksize=part_bytes, max_concurrency=CONCURRENCY
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from soulmate_core.errors import StoreError
 from soulmate_core.live import LiveIndex, Snapshots, build_snapshot
@@ -20,8 +21,10 @@ def open_store(url: str | None = None, *, scan_segments: int = 1) -> Store:
     """``sqlite:///relative/path``, ``sqlite:////absolute/path`` (SQLAlchemy's convention), or
     ``dynamodb://TABLE``; the settings' store URL when ``url`` is None. Adapters are imported only
     when asked for, so a SQLite user never loads boto3. ``scan_segments`` > 1 makes a DynamoDB
-    store read everything with that many parallel Scan segments (the batch build wants it)."""
-    url = url or get_settings().store_url
+    store read everything with that many parallel Scan segments (the batch build wants it); its
+    calls wait ``SOULMATE_STORE_TIMEOUT`` for an answer (``aws_calls.DYNAMODB``)."""
+    settings = get_settings()
+    url = url or settings.store_url
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if not path:
@@ -34,10 +37,12 @@ def open_store(url: str | None = None, *, scan_segments: int = 1) -> Store:
         if not table:
             raise StoreError(f"store URL {url!r} names no table")
         try:
+            from soulmate_adapters.aws_calls import DYNAMODB
             from soulmate_adapters.dynamodb import DynamoDBStore
         except ImportError as exc:
             raise StoreError(f"the DynamoDB store {_NEEDS_BOTO3}") from exc
-        store: Store = DynamoDBStore(table, scan_segments=scan_segments)
+        limits = replace(DYNAMODB, read_seconds=settings.store_timeout)
+        store: Store = DynamoDBStore(table, scan_segments=scan_segments, limits=limits)
         return store
     raise StoreError(f"unknown store URL {url!r}: use sqlite:///PATH or dynamodb://TABLE")
 

@@ -21,10 +21,12 @@ from functools import cache
 from typing import Any
 
 import streamlit as st
+from streamlit import config as streamlit_config
 
 from soulmate_core.errors import InputError
 from soulmate_core.settings import Settings
 
+UPLOAD_OPTION = "server.maxUploadSize"
 SPOTIFY_SECTION = {
     "client_id": "SPOTIFY_CLIENT_ID",
     "client_secret": "SPOTIFY_CLIENT_SECRET",
@@ -81,6 +83,11 @@ class AppSettings:
     spotify: SpotifySettings | None
     alias_key: bytes = field(repr=False)
 
+    @property
+    def upload_cap_mb(self) -> int:
+        """The importer's cap in the megabytes Streamlit's upload limits count."""
+        return self.max_export_bytes // 2**20
+
 
 @cache
 def load_settings() -> AppSettings:
@@ -108,9 +115,16 @@ def _secrets() -> dict[str, Any]:
 
 
 def require_valid() -> None:
-    """Stop the page with a readable message when a setting is malformed."""
+    """Stop the page with a readable message when a setting is malformed. Otherwise hold the
+    server's upload limit to the importer's cap (``.streamlit/config.toml`` holds the default cap
+    until the first page runs): the uploader's own limit binds the browser only, and a request sent
+    past it is read into memory up to ``server.maxUploadSize``. Streamlit reads that option on each
+    upload; ``st.set_option`` refuses server options, hence its config module."""
     try:
-        load_settings()
+        settings = load_settings()
     except InputError as exc:
         st.error(f"The dashboard is misconfigured: {exc}")
         st.stop()
+        return
+    if streamlit_config.get_option(UPLOAD_OPTION) != settings.upload_cap_mb:
+        streamlit_config.set_option(UPLOAD_OPTION, settings.upload_cap_mb, "SOULMATE_MAX_EXPORT_MB")

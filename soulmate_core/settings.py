@@ -24,6 +24,7 @@ SPOTIFY_ACCOUNTS_BASE = "https://accounts.spotify.com"
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8501/"
 DEFAULT_MAX_EXPORT_MB = 500
 DEFAULT_REQUEST_DEADLINE = 10.0  # template.yaml's API Timeout is 15 s; a test keeps them apart
+DEFAULT_STORE_TIMEOUT = 2.0  # a DynamoDB call's two attempts fit well inside the request deadline
 
 
 class Settings(BaseSettings):
@@ -102,6 +103,16 @@ class Settings(BaseSettings):
         description=(
             "seconds one API request may spend on Spotify, its calls side by side, before it answers 504;"
             " below the Lambda timeout"
+        ),
+    )
+    store_timeout: float = Field(
+        DEFAULT_STORE_TIMEOUT,
+        gt=0,
+        le=60,
+        validation_alias="SOULMATE_STORE_TIMEOUT",
+        description=(
+            "seconds one DynamoDB request may wait for its answer (two attempts at most); tests raise"
+            " it for the local stand-ins, which answer one request at a time"
         ),
     )
     cors_origin: str | None = Field(

@@ -9,7 +9,8 @@
   ``npm ci --prefix tools/dynalite`` (``.ci/run`` does this; ``tools/dynalite/package-lock.json``
   pins it), and found at ``tools/dynalite/node_modules/.bin/dynalite``.
 
-``aws_env(endpoint)`` is the dummy credentials, region and endpoints a test sets with monkeypatch.
+``aws_env(endpoint)`` is the dummy credentials, region and endpoints a test sets with monkeypatch;
+``new_table()`` creates a store's tables, under a fresh name, at the endpoint the environment names.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import socket
 import subprocess
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,6 +51,8 @@ def aws_env(endpoint: str) -> dict[str, str]:
         "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
         "AWS_ENDPOINT_URL_S3": endpoint,
         "AWS_EC2_METADATA_DISABLED": "true",
+        # A stand-in answers one DynamoDB request at a time, and a busy machine makes that slow.
+        "SOULMATE_STORE_TIMEOUT": "30",
     }
 
 
@@ -57,6 +61,19 @@ def set_aws_env(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
         monkeypatch.delenv(name, raising=False)
     for name, value in aws_env(endpoint).items():
         monkeypatch.setenv(name, value)
+
+
+def new_table(prefix: str = "profiles") -> str:
+    """A DynamoDB store's three tables, created under a fresh name; the profiles table's name."""
+    from soulmate_adapters.dynamodb import DynamoDBStore
+
+    name = f"{prefix}-{uuid.uuid4().hex[:12]}"
+    store = DynamoDBStore(name)
+    try:
+        store.create_tables()
+    finally:
+        store.close()
+    return name
 
 
 @contextmanager

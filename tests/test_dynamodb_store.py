@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import threading
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -19,21 +18,14 @@ from soulmate_adapters.dynamodb import DynamoDBStore, decode_item, encode_item
 from soulmate_core.errors import StoreError
 from soulmate_core.profile import ArtistEntry, RangeTaste, make_profile
 from soulmate_core.trim import MAX_ITEM_BYTES, item_size
-from tests.aws_standins import moto_server, set_aws_env
+from tests.aws_standins import new_table, set_aws_env
 from tests.sample_profiles import sample_profile
 
 
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    with moto_server() as url:
-        yield url
-
-
 @pytest.fixture
-def store(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoDBStore]:
-    set_aws_env(monkeypatch, endpoint)
-    opened = DynamoDBStore(f"profiles-{uuid.uuid4().hex[:12]}")
-    opened.create_tables()
+def store(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoDBStore]:
+    set_aws_env(monkeypatch, moto_endpoint)
+    opened = DynamoDBStore(new_table())
     yield opened
     opened.close()
 
@@ -116,8 +108,8 @@ def test_a_small_profile_is_not_trimmed(store: DynamoDBStore) -> None:
 
 
 @pytest.mark.slow
-def test_a_missing_table_is_a_store_error(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    set_aws_env(monkeypatch, endpoint)
+def test_a_missing_table_is_a_store_error(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    set_aws_env(monkeypatch, moto_endpoint)
     missing = DynamoDBStore("no-such-table")
     try:
         with pytest.raises(StoreError):
@@ -171,8 +163,8 @@ def test_a_reader_that_stops_early_stops_the_segments(store: DynamoDBStore) -> N
 
 
 @pytest.mark.slow
-def test_a_failing_segment_is_a_store_error(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    set_aws_env(monkeypatch, endpoint)
+def test_a_failing_segment_is_a_store_error(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    set_aws_env(monkeypatch, moto_endpoint)
     missing = DynamoDBStore("no-such-table", scan_segments=3)
     try:
         with pytest.raises(StoreError, match="ResourceNotFoundException"):

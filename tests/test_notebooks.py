@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import os
 import shutil
 from pathlib import Path
@@ -17,6 +18,7 @@ from nbclient.exceptions import CellExecutionError
 
 from soulmate_adapters import open_store
 from soulmate_core.demo import demo_population
+from soulmate_core.profile import ArtistEntry, RangeTaste, make_profile
 from tests.requirements_check import need
 
 REPO = Path(__file__).resolve().parent.parent
@@ -143,6 +145,55 @@ def test_explore_notebook_plots_genres_and_match_scores_from_the_store(
     assert all(trace["type"] == "histogram" for trace in score_chart["data"])
     assert len(histogram_values) == 60 * 10
     assert all(0.0 <= v <= 1.0 for v in histogram_values)
+
+
+# Markup in someone's name, artist and genre: a Markdown link, an image fetched from a URL, and HTML.
+HOSTILE_NAME = '<img src="//127.0.0.1:9/t"><b>Tim</b>[Free](http://127.0.0.1:9)'
+HOSTILE_ARTIST = '![t](http://127.0.0.1:9/a.png) <img src="http://127.0.0.1:9/a.png">'
+HOSTILE_GENRE = "<b>[drum](http://127.0.0.1:9/g)</b>"
+TAGS = ("<img", "<b>")
+
+
+def _outputs(nb: Any) -> dict[str, str]:
+    """Every output of the executed notebook, joined by its MIME type (streams as text/plain)."""
+    joined: dict[str, list[str]] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if "text" in output:
+                joined.setdefault("text/plain", []).append(output["text"])
+            for mime, data in output.get("data", {}).items():
+                joined.setdefault(mime, []).append(data if isinstance(data, str) else json.dumps(data))
+    return {mime: "\n".join(parts) for mime, parts in joined.items()}
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_explore_notebook_shows_a_hostile_name_artist_and_genre_only_escaped(
+    tmp_path: Path, seeded_store: str
+) -> None:
+    hostile = make_profile(
+        user_id="hostile-1",
+        display_name=HOSTILE_NAME,
+        source="listens",
+        ranges={"long_term": RangeTaste(artists=(ArtistEntry(HOSTILE_ARTIST, 1.0, (HOSTILE_GENRE,)),))},
+    )
+    assert hostile.display_name == HOSTILE_NAME  # markup is data: kept on input
+    store = open_store(seeded_store)
+    try:
+        store.put(hostile)
+    finally:
+        store.close()
+    outputs = _outputs(execute(EXPLORE, tmp_path / "run"))
+    # They share nothing with anyone, so theirs is the weakest best match: the table lists them
+    # (pandas cuts a long cell short).
+    assert '&lt;img src="//127.0.0.1:9/t"&gt;&lt;b&gt;Tim&lt;/b&gt;' in outputs["text/html"]
+    assert html.escape(HOSTILE_GENRE, quote=False) in outputs[PLOTLY]  # a Plotly label, as text
+    shown_as = ("text/html", "text/markdown", PLOTLY)  # what Jupyter renders rather than prints
+    rendered = {mime: text for mime, text in outputs.items() if mime in shown_as}
+    assert rendered.keys() >= {"text/html", PLOTLY}
+    for mime, text in rendered.items():  # Plotly reads HTML tags in labels, not Markdown
+        assert not [tag for tag in TAGS if tag in text], mime
+    assert "](http" not in rendered.get("text/markdown", "")
 
 
 @pytest.mark.notebook

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,13 +23,13 @@ import boto3
 import pytest
 
 from soulmate_adapters import open_store
-from soulmate_adapters.dynamodb import DynamoDBStore, encode_item
+from soulmate_adapters.dynamodb import encode_item
 from soulmate_core import service
 from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError
 from soulmate_core.profile import utc_now_iso
 from soulmate_core.store import Store
 from soulmate_core.trim import item_size
-from tests.aws_standins import REPO, dynalite_server, moto_server, set_aws_env
+from tests.aws_standins import REPO, dynalite_server, new_table, set_aws_env
 from tests.race_writer import RaceWriter
 from tests.sample_profiles import UNICODE_ARTISTS, sample_profile, with_time
 
@@ -42,12 +41,6 @@ T3 = "2026-01-03T00:00:00.000000Z"
 
 
 @pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    with moto_server() as endpoint:
-        yield endpoint
-
-
-@pytest.fixture(scope="module")
 def dynalite_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with dynalite_server(tmp_path_factory.mktemp("dynalite")) as endpoint:
         yield endpoint
@@ -55,11 +48,7 @@ def dynalite_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 def _fresh_dynamodb(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
     set_aws_env(monkeypatch, endpoint)
-    table = f"profiles-{uuid.uuid4().hex[:12]}"
-    store = DynamoDBStore(table)
-    store.create_tables()
-    store.close()
-    return f"dynamodb://{table}"
+    return f"dynamodb://{new_table()}"
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""Fixtures the security tests share: a fresh SQLite store, the fake Spotify with Ana's token, and
-the dashboard's (``app`` runs ``dashboard.py`` over ``dashboard_store``, a fresh demo store)."""
+"""Fixtures the security tests share: a fresh SQLite store, a fresh DynamoDB store on moto's server
+over HTTP (``moto_store``), the fake Spotify with Ana's token, and the
+dashboard's (``app`` runs ``dashboard.py`` over ``dashboard_store``, a fresh demo store)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from soulmate_adapters import open_store
 from soulmate_core.store import Store
+from tests.aws_standins import new_table, set_aws_env
 from tests.browser_support import chromium_browser
 from tests.dashboard.conftest import app, demo_db_template, downloaded, store_url
 from tests.fakes.spotify_server import FakeSpotify
@@ -21,6 +23,14 @@ __all__ = ["app", "demo_db_template", "downloaded", "store_url"]  # fixtures, us
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     opened = open_store(f"sqlite:///{tmp_path / 'api.db'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def moto_store(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    set_aws_env(monkeypatch, moto_endpoint)
+    opened = open_store(f"dynamodb://{new_table()}")
     yield opened
     opened.close()
 

@@ -7,14 +7,14 @@ caller (204) or hides them (a newer POST with ``discoverable: false``); then the
 go. It must be refused (409), and the caller must stay deleted (404 from both processes) or
 hidden, and out of everyone's matches in both processes. (On DynamoDB a newcomer is matched by
 other processes only after the next build, so the check before each round asks the writer's.)
-The store-level races, 100 rounds on every adapter, are in ``tests/test_store_contract.py``.
+The store-level races, 100 rounds on every store, are the contract's (``tests/test_store_contract.py``),
+collected in this suite by ``test_finding_03_store_races.py``.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -22,9 +22,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from soulmate_adapters.dynamodb import DynamoDBStore
 from tests.api_server import serve_api
-from tests.aws_standins import aws_env, moto_server
+from tests.aws_standins import aws_env, moto_server, new_table
 from tests.fakes.spotify_server import FakeSpotify
 from tests.security.erasure_proxies import Proxy, serving
 from tests.test_api_handler import ANA, BO
@@ -45,11 +44,7 @@ def _store_url(kind: str, folder: Path) -> Iterator[tuple[str, dict[str, str]]]:
         saved = {name: os.environ.get(name) for name in env}
         os.environ.update(env)
         try:
-            table = f"profiles-{uuid.uuid4().hex[:12]}"
-            store = DynamoDBStore(table)
-            store.create_tables()
-            store.close()
-            yield f"dynamodb://{table}", env
+            yield f"dynamodb://{new_table()}", env
         finally:
             for name, value in saved.items():
                 if value is None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from soulmate_api.app import create_app, respond
 from soulmate_core.errors import PartialWriteError
 from soulmate_core.settings import Settings
 from tests.api_events import FakeContext, http_event
-from tests.aws_standins import moto_server, set_aws_env
+from tests.aws_standins import moto_server, new_table, set_aws_env
 from tests.cli_runner import run
 from tests.fakes.spotify_server import FakeSpotify
 from tests.sample_profiles import sample_profile
@@ -59,9 +58,7 @@ def proxy(moto: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Proxy]:
 
 @pytest.fixture
 def table(proxy: Proxy) -> str:
-    name = f"profiles-{uuid.uuid4().hex[:12]}"
-    DynamoDBStore(name).create_tables()
-    return name
+    return new_table()
 
 
 @pytest.fixture

@@ -12,10 +12,14 @@ import json
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from streamlit import config as streamlit_config
+from streamlit.testing.v1 import AppTest
 
+from soulmate_app.settings import UPLOAD_OPTION, load_settings
 from soulmate_core.settings import DEFAULT_MAX_EXPORT_MB
 from tests import export_fixtures as fx
 
@@ -142,7 +146,29 @@ def test_a_zip_bomb_stops_at_the_cap_with_exit_2(tmp_path: Path) -> None:
     assert "bomb.zip" in result.stderr and "zip bomb" in result.stderr
 
 
-def test_the_dashboard_accepts_no_upload_larger_than_the_importers_cap() -> None:
+@pytest.fixture
+def upload_option() -> Iterator[str]:
+    """Streamlit's server upload limit, put back after the test: it is the process's, not a run's."""
+    saved = streamlit_config.get_option(UPLOAD_OPTION)
+    yield UPLOAD_OPTION
+    streamlit_config.set_option(UPLOAD_OPTION, saved)
+
+
+@pytest.mark.parametrize("cap_mb", [3, DEFAULT_MAX_EXPORT_MB])
+def test_the_dashboard_accepts_no_upload_larger_than_the_importers_cap(
+    app: Callable[[], AppTest], upload_option: str, monkeypatch: pytest.MonkeyPatch, cap_mb: int
+) -> None:
+    monkeypatch.setenv("SOULMATE_MAX_EXPORT_MB", str(cap_mb))
+    streamlit_config.set_option(upload_option, 1000)  # whatever the shipped config.toml says
+    configured = load_settings().max_export_bytes  # the importer's cap, as the dashboard reads it
+    at = app()  # Connect, with its uploader
+    assert not at.exception, at.exception
+    uploader = at.get("file_uploader")[0].proto
+    assert uploader.max_upload_size_mb * 2**20 == configured  # what the browser enforces
+    assert streamlit_config.get_option(upload_option) * 2**20 == configured  # and the server
+
+
+def test_the_shipped_upload_limit_is_the_default_cap_until_the_first_page_runs() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == DEFAULT_MAX_EXPORT_MB
 
