@@ -73,7 +73,7 @@ def _rows(
 ) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) for each data row after checking the encoding and the header."""
     name = Path(path).name
-    source = settle(Path(path), budget, name)
+    source = settle(Path(path), Budget(budget.left), name)  # read again below, charged then
     with open_source(source, name) as raw, io.BufferedReader(Capped(raw, budget, name)) as capped:
         reader = csv.reader(_lines(capped, name), strict=True)
         try:

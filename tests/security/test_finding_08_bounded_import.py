@@ -11,6 +11,7 @@ allows and shaped to cost the most memory a byte can: every play or row a new ar
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -20,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from soulmate_core.errors import InputError
 from soulmate_core.settings import DEFAULT_MAX_EXPORT_MB
+from soulmate_core.sources.spotify_export import profile_from_plays, read_export
 from tests import export_fixtures as fx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -233,3 +236,18 @@ def test_visitors_get_no_error_details_no_developer_toolbar_and_no_usage_statist
         f"maxUploadSize = {DEFAULT_MAX_EXPORT_MB}",
     ):
         assert f"\n{line}\n" in shown
+
+
+def test_an_upload_is_read_as_a_stream_and_left_open_for_the_caller() -> None:
+    upload = io.BytesIO(fx.as_json(fx.extended_rows()))
+    plays = read_export([("Streaming_History_Audio_2025_0.json", upload)])
+    profile = profile_from_plays(plays, user_id="me", display_name="Me")  # a second pass
+    assert profile.top_artists("long_term", 1)[0].name == "Radiohead"
+    assert not upload.closed
+
+
+def test_the_cap_holds_for_several_files_together() -> None:
+    under_the_cap = b"[" + b" " * (600 * 1024) + b"]"
+    files = [(f"StreamingHistory_music_{i}.json", io.BytesIO(under_the_cap)) for i in range(2)]
+    with pytest.raises(InputError, match="larger than the 1 MB cap"):
+        read_export(files, max_total_bytes=2**20)
