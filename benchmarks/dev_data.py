@@ -30,7 +30,7 @@ from soulmate_adapters import open_store
 from soulmate_core import MatchIndex
 from soulmate_core.handles import DEVELOPMENT_KEY
 from soulmate_core.schema import MatchesOut
-from soulmate_core.sources.listens import profiles_from_listens, read_artist_genres, read_listens
+from soulmate_core.sources.listens import tally_listens
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "lastfm-hetrec-dev"
@@ -122,9 +122,10 @@ def main(argv: list[str]) -> int:
         cli_total = rows[0][1] + rows[1][1]
 
         # 2. The same work in process, stage by stage.
-        parsed = timed(rows, "  read + validate listens.csv", lambda: read_listens(listens))
-        genre_map = timed(rows, "  read + validate artist_genres.csv", lambda: read_artist_genres(genres))
-        profiles = timed(rows, "  build profiles", lambda: profiles_from_listens(parsed, genre_map))
+        tally = timed(rows, "  read + validate + sum both CSVs", lambda: tally_listens(listens, genres))
+        with tally:
+            profiles = timed(rows, "  build profiles", lambda: list(tally.profiles()))
+            listen_count, artist_count = tally.rows, tally.artists
         store = open_store("sqlite:///" + str(Path(tmp) / "stages.db"))
         try:
             timed(rows, "  write to SQLite (one transaction)", lambda: store.put_many(profiles))
@@ -156,7 +157,7 @@ def main(argv: list[str]) -> int:
 
     csv_seconds = dict(rows)["baseline: stdlib csv.reader over listens.csv"]
     width = max(len(stage) for stage, _ in rows)
-    print(f"{users} users, {len(parsed)} listens, {len(genre_map)} artists with genres ({data})")
+    print(f"{users} users, {listen_count} listens, {artist_count} artists ({data})")
     print(f"{'stage':<{width}}  {'seconds':>8}  {'x csv parse':>11}")
     for stage, seconds in rows:
         print(f"{stage:<{width}}  {seconds:8.3f}  {seconds / csv_seconds:11.1f}")

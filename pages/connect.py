@@ -106,7 +106,7 @@ with export_tab:
     if st.button("Build my profile", disabled=not uploads, key="export_build", type="primary"):
         with st.spinner("Reading your listening history…"):
             try:
-                flows.import_export([(f.name, f.getvalue()) for f in uploads or []], export_name)
+                flows.import_export([(f.name, f) for f in uploads or []], export_name)
             except InputError as exc:
                 st.error(f"We could not use this upload: {exc}. Nothing was stored.")
 

@@ -106,13 +106,19 @@ class DynamoDBStore:
         self.put_many([profile])
 
     def put_many(self, profiles: Iterable[TasteProfile]) -> int:
-        """All or none: one transaction with the version when it fits, else ``dynamodb_bulk``."""
-        capped = [cap_profile(p, self.max_item_bytes) for p in profiles]
-        if not capped:
-            return 0
-        items = [Sized(encode_item(to_item(p)), item_size(p)) for p in capped]
-        write_all(self._tx, self.table, items, self._items)
-        return len(items)
+        """All or none: one transaction with the version when it fits, else ``dynamodb_bulk``,
+        which reads ``profiles`` one group at a time."""
+        count = 0
+
+        def items() -> Iterator[Sized]:
+            nonlocal count
+            for profile in profiles:
+                capped = cap_profile(profile, self.max_item_bytes)
+                count += 1
+                yield Sized(encode_item(to_item(capped)), item_size(capped))
+
+        write_all(self._tx, self.table, items(), self._items)
+        return count
 
     def put_with_key(self, profile: TasteProfile, key_hash: str) -> None:
         """The profile's put and the key's items in one transaction, the key's conditioned on the

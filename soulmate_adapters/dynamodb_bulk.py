@@ -14,8 +14,9 @@ transaction. A larger write goes in groups that each remember what they replaced
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from soulmate_adapters.dynamodb_writes import (
@@ -59,19 +60,23 @@ class _Written:
     updated_at: str
 
 
-def write_all(tx: Transactions, table: str, items: Sequence[Sized], read: Reader) -> None:
+def write_all(tx: Transactions, table: str, items: Iterable[Sized], read: Reader) -> None:
+    """``items`` are read one group ahead of the writes, so a long generator is never held whole;
+    an error it raises midway undoes what was written, as a store error would."""
     groups = _groups(items, tx.max_actions)
-    if len(groups) == 1:
-        (group,) = groups
-        actions = [put(table, s.item, NEWER_THAN_STORED, {":at": s.item["updated_at"]}) for s in group]
+    first, second = next(groups, None), next(groups, None)
+    if first is None:
+        return
+    if second is None:
+        actions = [put(table, s.item, NEWER_THAN_STORED, {":at": s.item["updated_at"]}) for s in first]
         try:
             tx.commit(actions)
         except Refused as refused:
-            raise StaleWriteError(group[refused.index].user_id) from None
+            raise StaleWriteError(first[refused.index].user_id) from None
         return
     written: list[_Written] = []
     try:
-        for group in groups:
+        for group in chain((first, second), groups):
             _write_group(tx, table, group, read, written)
     except BaseException as exc:
         _undo(tx, table, written, str(exc))
@@ -124,16 +129,16 @@ def _restore(table: str, written: _Written) -> Action:
     return put(table, written.prior, _OURS, ours)
 
 
-def _groups(items: Sequence[Sized], max_actions: int) -> list[list[Sized]]:
+def _groups(items: Iterable[Sized], max_actions: int) -> Iterator[list[Sized]]:
     """Consecutive groups under the transaction limits, a user at most once in each."""
-    groups: list[list[Sized]] = [[]]
+    group: list[Sized] = []
     size = 0
     for sized in items:
-        group = groups[-1]
         full = len(group) >= max_actions or size + sized.size > MAX_BYTES
         if group and (full or any(s.user_id == sized.user_id for s in group)):
-            groups.append([])
-            size = 0
-        groups[-1].append(sized)
+            yield group
+            group, size = [], 0
+        group.append(sized)
         size += sized.size
-    return groups
+    if group:
+        yield group

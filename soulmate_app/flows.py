@@ -11,6 +11,7 @@ from soulmate_app import account, data, key_login, session
 from soulmate_app.settings import load_settings
 from soulmate_core import MatchesOut, ProfileOut, TasteProfile, service
 from soulmate_core.errors import (
+    InputError,
     SpotifyAuthError,
     SpotifyError,
     SpotifyForbiddenError,
@@ -18,6 +19,7 @@ from soulmate_core.errors import (
     SpotifyUnavailableError,
 )
 from soulmate_core.scoring import Match
+from soulmate_core.sources.bounded import Source, size_of
 from soulmate_core.sources.spotify_export import profile_from_plays, read_export
 from soulmate_core.text import clean_name
 
@@ -35,14 +37,19 @@ def save_connected(profile: TasteProfile) -> TasteProfile:
     return profile
 
 
-def import_export(files: Sequence[tuple[str, bytes]], display_name: str) -> TasteProfile:
+def import_export(files: Sequence[tuple[str, Source]], display_name: str) -> TasteProfile:
     """Build and save a profile from an uploaded data export. Raises ``InputError``; stores
-    nothing then. The raw rows are dropped as soon as the profile is built.
+    nothing then. The raw rows are dropped as soon as the profile is built. Uploads are read
+    as streams, never copied, and the cap holds for all of them together (Streamlit's own
+    limit is per file): more than the cap is refused before any is read.
 
     Signed in to an account, it is the account's profile. Otherwise it replaces the export
     profile this session holds (uploaded here, or signed in to with its recovery key), or is a new
     profile, saved with a new recovery key for this session to show once."""
-    plays = read_export(files, max_total_bytes=load_settings().max_export_bytes)
+    cap = load_settings().max_export_bytes
+    if sum(size_of(source) or 0 for _, source in files) > cap:
+        raise InputError(f"the files are larger than the {cap // 2**20} MB cap together")
+    plays = read_export(files, max_total_bytes=cap)
     owned = _signed_in_id() or _owned_export()
     user_id = owned or f"export-{secrets.token_hex(8)}"
     profile = profile_from_plays(

@@ -28,7 +28,7 @@ from soulmate_core.profile import TasteProfile
 from soulmate_core.schema import MatchesOut, ProfileOut
 from soulmate_core.scoring import Match
 from soulmate_core.settings import get_settings
-from soulmate_core.sources.listens import profiles_from_listens, read_artist_genres, read_listens
+from soulmate_core.sources.listens import tally_listens
 from soulmate_core.sources.spotify_export import profile_from_plays, read_export
 from soulmate_core.store import Store
 from soulmate_core.synthetic import DEFAULT_SEED as SYNTHETIC_SEED
@@ -174,20 +174,19 @@ def _check_matches_args(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 
 def _import_listens(args: argparse.Namespace, store: Store) -> int:
+    """Profiles go to the store as they are built, in one ``put_many`` (all or none). The match
+    index is not rebuilt here: the new profiles join it as writes do, and ``build-index`` refits."""
     cap = get_settings().max_export_bytes
-    listens = read_listens(args.listens, cap)
-    genres = read_artist_genres(args.genres, cap) if args.genres else None
-    bar = ProgressBar("building profiles")
-    profiles = profiles_from_listens(listens, genres, progress=bar.update)
-    bar.close()
-    written = store.put_many(profiles)
-    open_index(store, args.store).rebuild()
-    with_genres = sum(1 for p in profiles if p.has_genres)
-    artists = len({key for p in profiles for key in p.artist_weights()})
-    print(
-        f"imported {len(listens)} listens: {written} profiles ({with_genres} with genres), "
-        f"{artists} distinct artists"
-    )
+    with tally_listens(args.listens, args.genres, cap) as tally:
+        bar = ProgressBar("building profiles")
+        try:
+            written = store.put_many(tally.profiles(progress=bar.update))
+        finally:
+            bar.close()
+        print(
+            f"imported {tally.rows} listens: {written} profiles ({tally.with_genres} with genres), "
+            f"{tally.artists} distinct artists"
+        )
     return 0
 
 

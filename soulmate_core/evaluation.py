@@ -26,7 +26,7 @@ from soulmate_core.index import MatchIndex
 from soulmate_core.population import Population
 from soulmate_core.profile import TasteProfile
 from soulmate_core.scoring import DEFAULT_BLEND
-from soulmate_core.sources.listens import profiles_from_listens, read_artist_genres, read_listens
+from soulmate_core.sources.listens import tally_listens
 from soulmate_core.store.sqlite import SQLiteStore
 
 Progress = Callable[[int, int], None]
@@ -72,12 +72,14 @@ def load_split(split_dir: str | Path, progress: Progress | None = None) -> list[
     """The split's profiles, imported into a temporary SQLite store and read back."""
     root = Path(split_dir)
     genres_path = root / "artist_genres.csv"
-    genres = read_artist_genres(genres_path) if genres_path.exists() else None
-    profiles = profiles_from_listens(read_listens(root / "listens.csv"), genres, progress=progress)
-    with tempfile.TemporaryDirectory(prefix="soulmate-eval-") as tmp:
+    genres = genres_path if genres_path.exists() else None
+    with (
+        tally_listens(root / "listens.csv", genres) as tally,
+        tempfile.TemporaryDirectory(prefix="soulmate-eval-") as tmp,
+    ):
         store = SQLiteStore(Path(tmp) / "split.db")
         try:
-            store.put_many(profiles)
+            store.put_many(tally.profiles(progress=progress))
             return sorted(store.iter_all(), key=lambda p: p.user_id)
         finally:
             store.close()

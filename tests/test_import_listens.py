@@ -16,7 +16,8 @@ from soulmate_adapters import open_store
 from soulmate_cli import ProgressBar
 from soulmate_core import to_item
 from soulmate_core.demo import demo_population
-from soulmate_core.sources.listens import profiles_from_listens, read_listens
+from soulmate_core.sources.listen_tally import MAX_ARTISTS
+from soulmate_core.sources.listens import tally_listens
 from tests.cli_runner import run
 
 HEADER = "user_id,artist,weight\n"
@@ -353,7 +354,8 @@ def test_progress_bar_is_silent_when_not_a_terminal() -> None:
 def test_import_reports_progress_for_every_user(tmp_path: Path) -> None:
     listens = write(tmp_path / "listens.csv", HEADER + "".join(f"u{i},Air,{i}\n" for i in range(7)))
     calls: list[tuple[int, int]] = []
-    profiles_from_listens(read_listens(listens), progress=lambda done, total: calls.append((done, total)))
+    with tally_listens(listens) as tally:
+        list(tally.profiles(progress=lambda done, total: calls.append((done, total))))
     assert calls[-1] == (7, 7)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
 
@@ -365,3 +367,51 @@ def test_cli_import_draws_no_bar_when_stderr_is_not_a_terminal(
     code, _, err = run(capsys, "--store", store_url, "import-listens", str(listens))
     assert code == 0
     assert err == ""
+
+
+# --- summing as the rows are read ----------------------------------------------------------------
+
+
+def test_sums_follow_the_file_users_keep_their_first_order_and_artists_their_first_spelling(
+    tmp_path: Path,
+) -> None:
+    listens = write(
+        tmp_path / "listens.csv",
+        HEADER + "zed,AIR,1\nann,Tricky,5\nzed,Portishead,2\nzed,air,3\nann,tricky,1\nann,Björk,6\n",
+    )
+    genres = write(
+        tmp_path / "g.csv", "artist,genre\nair,french\nAir,downtempo\nAIR,french\nTricky,trip hop\n"
+    )
+    with tally_listens(listens, genres) as tally:
+        profiles = list(tally.profiles())
+        assert (tally.rows, tally.users, tally.artists, tally.with_genres) == (6, 2, 4, 2)
+    assert [p.user_id for p in profiles] == ["zed", "ann"]
+    zed, ann = ({a.name: a for a in p.ranges["all_time"].artists} for p in profiles)
+    assert list(zed) == ["AIR", "Portishead"]  # 1 + 3 beats 2; the first spelling seen
+    assert zed["AIR"].genres == ("french", "downtempo")
+    assert list(ann) == ["Björk", "Tricky"]  # 5 + 1 ties Björk's 6: the key breaks it
+    assert ann["Tricky"].genres == ("trip hop",)
+
+
+def test_a_user_keeps_their_heaviest_artists_up_to_the_limit(tmp_path: Path) -> None:
+    rows = "".join(f"u,Artist {i},{i + 1}\n" for i in range(MAX_ARTISTS + 5))
+    listens = write(tmp_path / "listens.csv", HEADER + rows)
+    with tally_listens(listens) as tally:
+        (profile,) = tally.profiles()
+    kept = profile.ranges["all_time"].artists
+    assert len(kept) == MAX_ARTISTS
+    assert kept[0].name == f"Artist {MAX_ARTISTS + 4}"
+    assert sum(a.weight for a in kept) == pytest.approx(1.0)
+
+
+def test_the_cap_holds_for_both_files_together(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOULMATE_MAX_EXPORT_MB", "1")
+    listens = write(tmp_path / "listens.csv", HEADER + "u,Air,1\n" * (600 * 1024 // 8))
+    genres = write(tmp_path / "genres.csv", "artist,genre\n" + "Air,french\n" * (600 * 1024 // 11))
+    before = snapshot(store_url)
+    code, _, err = run(capsys, "--store", store_url, "import-listens", str(listens), "--genres", str(genres))
+    assert code == 2
+    assert "genres.csv" in err and "1 MB cap" in err
+    assert snapshot(store_url) == before

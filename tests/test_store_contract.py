@@ -25,8 +25,8 @@ import pytest
 from soulmate_adapters import open_store
 from soulmate_adapters.dynamodb import encode_item
 from soulmate_core import service
-from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError
-from soulmate_core.profile import utc_now_iso
+from soulmate_core.errors import CorruptItemError, InputError, StaleWriteError, StoreError
+from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.store import Store
 from soulmate_core.trim import item_size
 from tests.aws_standins import REPO, dynalite_server, new_table, set_aws_env
@@ -445,6 +445,28 @@ def test_put_many_past_one_transaction_is_all_or_none(store: Store) -> None:
     assert refused.value.user_id == "u120"
     assert {p.user_id: p for p in store.iter_all()} == kept
     assert store.put_many(batch[121:]) == 129
+
+
+
+def test_put_many_reads_a_generator_as_it_writes_and_an_error_from_it_undoes_everything(
+    store: Store,
+) -> None:
+    """An import hands ``put_many`` a generator of profiles so it never holds them all: one that
+    fails late (a bad profile, an interrupt) leaves the store as it was."""
+    kept = {p.user_id: p for p in store.iter_all()}
+    read: list[str] = []
+
+    def profiles() -> Iterator[TasteProfile]:
+        for i in range(250):
+            read.append(f"g{i:03}")
+            yield sample_profile(f"g{i:03}", updated_at=T2, artists=2)
+        raise InputError("a bad row after 250 profiles", "listens.csv:251")
+
+    with pytest.raises(InputError):
+        store.put_many(profiles())
+    assert len(read) == 250
+    assert {p.user_id: p for p in store.iter_all()} == kept
+    assert store.put_many(sample_profile(f"g{i:03}", updated_at=T2) for i in range(3)) == 3
 
 
 def _race(

@@ -2,7 +2,8 @@
 
 A ``Budget`` is shared by every file of one import, so the cap holds for their total, and every
 stream is read through ``Capped``, which counts the bytes really read (never a size a header
-claims) and refuses the first byte over. Nothing here holds more than one chunk of a stream.
+claims) and refuses the first byte over. Nothing here holds more than one chunk of a stream,
+except ``settle``, which holds a pipe's bytes within the budget it is given.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from soulmate_core.errors import InputError
 
 CHUNK = 1 << 20
 
-Source = bytes | Path
-"""An input: bytes already in memory (an upload) or a file to open (each time it is read)."""
+Source = bytes | Path | IO[bytes]
+"""An input: bytes already in memory, a file to open (each time it is read), or a seekable stream
+the caller owns (an upload), read from its start each time and never copied whole."""
 
 
 class Readable(Protocol):
@@ -64,23 +66,34 @@ def is_regular_file(path: Path) -> bool:
 
 
 def open_source(source: Source, where: str) -> IO[bytes]:
-    """A binary stream over ``source``; an unreadable file is an ``InputError`` naming it."""
+    """A binary stream over ``source`` from its start; an unreadable file is an ``InputError``
+    naming it. Closing the stream leaves a caller's stream open."""
     if isinstance(source, bytes):
         return io.BytesIO(source)
+    if not isinstance(source, Path):
+        return io.BufferedReader(_Borrowed(source))
     try:
         return source.open("rb")
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", where) from None
 
 
+def size_of(source: Source) -> int | None:
+    """How many bytes ``source`` holds, where that is known without reading it."""
+    if isinstance(source, bytes):
+        return len(source)
+    if isinstance(source, Path):
+        return source.stat().st_size if is_regular_file(source) else None
+    return source.seek(0, io.SEEK_END)
+
+
 def settle(source: Source, budget: Budget, where: str) -> Source:
-    """``source`` as something that can be read twice: a pipe or a device is read once, within the
-    budget (so ``/dev/zero`` stops at the cap), and kept as bytes. Regular files stay files."""
-    if isinstance(source, bytes) or is_regular_file(source):
+    """``source`` as something that can be read twice: a pipe or a device is read once, charged
+    to ``budget`` (so ``/dev/zero`` stops at the cap), and kept as bytes. Files and streams stay."""
+    if not isinstance(source, Path) or is_regular_file(source):
         return source
     with open_source(source, where) as raw:
-        capped = Capped(raw, Budget(budget.left), where)
-        return read_all(capped)
+        return read_all(Capped(raw, budget, where))
 
 
 def read_all(stream: Readable) -> bytes:
@@ -89,3 +102,28 @@ def read_all(stream: Readable) -> bytes:
     while chunk := stream.read(CHUNK):
         gathered.write(chunk)
     return gathered.getvalue()
+
+
+class _Borrowed(io.RawIOBase):
+    """A caller's seekable stream, from its start; closing this one leaves that one open."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        stream.seek(0)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self._stream.read(min(len(buffer), CHUNK))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET, /) -> int:
+        return self._stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._stream.tell()

@@ -2,8 +2,9 @@
 
 Both files are validated whole before any profile is built, so a bad file changes nothing. Every
 problem is reported as ``InputError`` naming ``file:line``. The files are read a line at a time,
-within a byte cap (``max_bytes``) and a cap on one line's length, so a pipe or ``/dev/zero`` stops
-at the cap.
+within one byte cap for both together (``max_bytes``) and a cap on one line's length, so a pipe or
+``/dev/zero`` stops at the cap. Rows are summed per user and artist as they are read, on disk
+(``listen_tally``), so no list of rows is ever held: memory stays bounded whatever the input.
 """
 
 from __future__ import annotations
@@ -11,112 +12,69 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
 from soulmate_core.errors import InputError
-from soulmate_core.profile import (
-    ArtistEntry,
-    RangeTaste,
-    TasteProfile,
-    artist_key,
-    make_profile,
-)
 from soulmate_core.sources.bounded import Budget, Capped, open_source, settle
-from soulmate_core.weights import amount_weights
+from soulmate_core.sources.listen_tally import ListenTally, Progress
+
+__all__ = ["ListenTally", "Progress", "tally_listens"]
 
 LISTENS_HEADERS = (("user_id", "artist", "weight"), ("user_id", "artist"))
 GENRES_HEADER = ("artist", "genre")
 MAX_BYTES = 500 * 2**20
 MAX_LINE_BYTES = 1 << 20
 
-Progress = Callable[[int, int], None]
+
+def tally_listens(
+    listens: str | Path, genres: str | Path | None = None, max_bytes: int = MAX_BYTES
+) -> ListenTally:
+    """Both files read and validated, summed per user and artist; raises ``InputError`` at the
+    first bad row. The caller closes the tally (it is a context manager)."""
+    budget = Budget(max_bytes)
+    tally = ListenTally()
+    try:
+        tally.add_listens(_listens(listens, budget))
+        if genres is not None:
+            tally.add_genres(_genres(genres, budget))
+    except BaseException:
+        tally.close()
+        raise
+    return tally
 
 
-@dataclass(frozen=True, slots=True)
-class Listen:
-    user_id: str
-    artist: str
-    weight: float
-
-
-def read_listens(path: str | Path, max_bytes: int = MAX_BYTES) -> list[Listen]:
-    """Every row of a listens file, validated; raises ``InputError`` at the first bad one."""
+def _listens(path: str | Path, budget: Budget) -> Iterator[tuple[str, str, float]]:
     name = Path(path).name
-    rows = _rows(path, LISTENS_HEADERS, max_bytes)
-    listens: list[Listen] = []
-    for line, cells in rows:
+    for line, cells in _rows(path, LISTENS_HEADERS, budget):
         where = f"{name}:{line}"
         user_id, artist = cells[0].strip(), cells[1].strip()
         if not user_id:
             raise InputError("empty user_id", where)
         if not artist:
             raise InputError("empty artist", where)
-        weight = _weight(cells[2] if len(cells) > 2 else "", where)
-        listens.append(Listen(user_id, artist, weight))
-    return listens
+        yield user_id, artist, _weight(cells[2] if len(cells) > 2 else "", where)
 
 
-def read_artist_genres(path: str | Path, max_bytes: int = MAX_BYTES) -> dict[str, tuple[str, ...]]:
-    """Artist key -> its genres in file order, without repeats."""
+def _genres(path: str | Path, budget: Budget) -> Iterator[tuple[str, str]]:
     name = Path(path).name
-    genres: dict[str, list[str]] = {}
-    for line, (artist, genre) in _rows(path, (GENRES_HEADER,), max_bytes):
+    for line, (artist, genre) in _rows(path, (GENRES_HEADER,), budget):
         artist, genre = artist.strip(), genre.strip()
         if not artist:
             raise InputError("empty artist", f"{name}:{line}")
         if not genre:
             raise InputError("empty genre", f"{name}:{line}")
-        known = genres.setdefault(artist_key(artist), [])
-        if genre not in known:
-            known.append(genre)
-    return {key: tuple(values) for key, values in genres.items()}
-
-
-def profiles_from_listens(
-    listens: list[Listen],
-    artist_genres: dict[str, tuple[str, ...]] | None = None,
-    progress: Progress | None = None,
-) -> list[TasteProfile]:
-    """One ``all_time`` profile per user; an artist's rows add up; weights are log-damped shares."""
-    by_user: dict[str, dict[str, tuple[str, float]]] = {}
-    for listen in listens:
-        artists = by_user.setdefault(listen.user_id, {})
-        key = artist_key(listen.artist)
-        shown, total = artists.get(key, (listen.artist, 0.0))
-        artists[key] = (shown, total + listen.weight)
-    genres = artist_genres or {}
-    profiles = []
-    for done, (user_id, artists) in enumerate(by_user.items(), start=1):
-        ranked = sorted(artists.items(), key=lambda kv: (-kv[1][1], kv[0]))
-        weights = amount_weights([amount for _, (_, amount) in ranked])
-        entries = tuple(
-            ArtistEntry(name=shown, weight=w, genres=genres.get(key, ()))
-            for (key, (shown, _)), w in zip(ranked, weights, strict=True)
-            if w > 0
-        )
-        profiles.append(
-            make_profile(
-                user_id=user_id,
-                display_name=user_id,
-                source="listens",
-                ranges={"all_time": RangeTaste(artists=entries)},
-            )
-        )
-        if progress:
-            progress(done, len(by_user))
-    return profiles
+        yield artist, genre
 
 
 def _rows(
-    path: str | Path, headers: tuple[tuple[str, ...], ...], max_bytes: int
+    path: str | Path, headers: tuple[tuple[str, ...], ...], budget: Budget
 ) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) for each data row after checking the encoding and the header."""
     name = Path(path).name
-    source = settle(Path(path), Budget(max_bytes), name)
-    with open_source(source, name) as raw, io.BufferedReader(Capped(raw, Budget(max_bytes), name)) as capped:
+    source = settle(Path(path), Budget(budget.left), name)  # read again below, charged then
+    with open_source(source, name) as raw, io.BufferedReader(Capped(raw, budget, name)) as capped:
         reader = csv.reader(_lines(capped, name), strict=True)
         try:
             header = [cell.strip() for cell in next(reader, [])]

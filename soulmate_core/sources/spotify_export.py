@@ -69,9 +69,11 @@ def read_export(
     max_total_bytes: int = MAX_TOTAL_BYTES,
 ) -> ExportPlays:
     """Every music play in the given files: zips (whole exports) or JSON history files, given as
-    bytes or as paths. Pipes and devices are read once, within the cap."""
+    bytes, paths or seekable streams. Pipes and devices are read once, within the cap. The cap
+    holds for all the files together, unpacked."""
+    held = Budget(max_total_bytes)  # pipes read into memory, all of them together
+    settled = [(name, settle(source, held, name)) for name, source in files]
     budget = Budget(max_total_bytes)
-    settled = [(name, settle(source, budget, name)) for name, source in files]
     if not settled:
         raise InputError("no files given")
     columns = PlayColumns()

@@ -81,19 +81,23 @@ class SQLiteStore:
         self._write([_encode(profile)], key_hash)
 
     def put_many(self, profiles: Iterable[TasteProfile]) -> int:
-        return self._write([_encode(p) for p in profiles])
+        """One transaction, filled as ``profiles`` is read: a long generator is never held whole,
+        and an error it raises midway rolls back everything before it."""
+        return self._write(map(_encode, profiles))
 
-    def _write(self, rows: list[tuple[str, str, str]], key_hash: str | None = None) -> int:
+    def _write(self, rows: Iterable[tuple[str, str, str]], key_hash: str | None = None) -> int:
+        written = 0
         with self._lock, self._transaction():
+            version = self._bump()
             for row in rows:
                 if self._conn.execute(_UPSERT, row).rowcount == 0:
                     raise StaleWriteError(row[0])
-            self._conn.executemany("DELETE FROM tombstones WHERE user_id = ?", [row[:1] for row in rows])
-            if key_hash is not None:
-                self._set_key(rows[0][0], key_hash)
-            version = self._bump()
-            self._conn.executemany(_LOG, [(row[0], version) for row in rows])
-        return len(rows)
+                self._conn.execute("DELETE FROM tombstones WHERE user_id = ?", row[:1])
+                self._conn.execute(_LOG, (row[0], version))
+                if key_hash is not None:
+                    self._set_key(row[0], key_hash)
+                written += 1
+        return written
 
     def _set_key(self, user_id: str, key_hash: str) -> None:
         self._conn.execute("DELETE FROM recovery_keys WHERE user_id = ?", (user_id,))

@@ -82,3 +82,17 @@ def test_a_zip_bomb_is_refused(app, store: Store, monkeypatch: pytest.MonkeyPatc
     at = _upload(app(), [("bomb.zip", fx.bomb_zip(8), "application/zip")])
     assert "zip bomb" in " ".join(e.value for e in at.error)
     assert not _exports(store)
+
+
+def test_several_uploads_count_against_the_cap_together(
+    app, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamlit's upload limit is per file; the importer's cap is for all of them."""
+    monkeypatch.setenv("SOULMATE_MAX_EXPORT_MB", "1")
+    under_the_cap = b"[" + b" " * (600 * 1024) + b"]"
+    files = [(f"StreamingHistory_music_{i}.json", under_the_cap, "application/json") for i in range(2)]
+    before = store.version()
+    at = _upload(app(), files)
+    errors = " ".join(e.value for e in at.error)
+    assert "larger than the 1 MB cap together" in errors
+    assert store.version() == before
