@@ -23,8 +23,7 @@ def open_store(url: str | None = None, *, scan_segments: int = 1) -> Store:
     when asked for, so a SQLite user never loads boto3. ``scan_segments`` > 1 makes a DynamoDB
     store read everything with that many parallel Scan segments (the batch build wants it); its
     calls wait ``SOULMATE_STORE_TIMEOUT`` for an answer (``aws_calls.DYNAMODB``)."""
-    settings = get_settings()
-    url = url or settings.store_url
+    url = url or get_settings().store_url
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if not path:
@@ -41,7 +40,7 @@ def open_store(url: str | None = None, *, scan_segments: int = 1) -> Store:
             from soulmate_adapters.dynamodb import DynamoDBStore
         except ImportError as exc:
             raise StoreError(f"the DynamoDB store {_NEEDS_BOTO3}") from exc
-        limits = replace(DYNAMODB, read_seconds=settings.store_timeout)
+        limits = replace(DYNAMODB, read_seconds=get_settings().store_timeout)
         store: Store = DynamoDBStore(table, scan_segments=scan_segments, limits=limits)
         return store
     raise StoreError(f"unknown store URL {url!r}: use sqlite:///PATH or dynamodb://TABLE")
