@@ -10,6 +10,10 @@ transaction. A larger write goes in groups that each remember what they replaced
    item and delete every new one, newest group first, each only while it is still the item this
    write stored (a newer write by someone else stays), then raise the original error. If undoing
    fails too, ``PartialWriteError`` names the profiles that stay written.
+
+A transaction that failed may still have landed: a call that timed out was applied, and its retry
+refused. So a failed group stays on the list to undo, and what is undone, or named as left, is
+what the table is read to hold of this write.
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ from soulmate_adapters.dynamodb_writes import (
     Refused,
     Transactions,
     delete,
+    is_tombstone,
     put,
     refuses,
+    stamp_of,
     unchanged,
 )
 from soulmate_core.errors import PartialWriteError, StaleWriteError, StoreError
@@ -79,9 +85,8 @@ def write_all(tx: Transactions, table: str, items: Iterable[Sized], read: Reader
         for group in chain((first, second), groups):
             _write_group(tx, table, group, read, written)
     except BaseException as exc:
-        _undo(tx, table, written, str(exc))
+        count = _undo(tx, table, written, str(exc), read)
         if isinstance(exc, StoreError) and not isinstance(exc, PartialWriteError):
-            count = len({w.user_id for w in written})
             raise StoreError(f"{exc}; nothing was kept (the {count} profiles written were undone)") from exc
         raise
 
@@ -101,15 +106,13 @@ def _write_group(
             return
         except Refused:
             del written[-len(entries) :]  # an item changed since it was read: nothing was written
-        except BaseException:
-            if tx.atomic:  # a failed transaction wrote none of them
-                del written[-len(entries) :]
-            raise
     raise StoreError("profiles kept changing while this write ran; try again")
 
 
-def _undo(tx: Transactions, table: str, written: list[_Written], reason: str) -> None:
-    pending = written[::-1]
+def _undo(tx: Transactions, table: str, written: list[_Written], reason: str, read: Reader) -> int:
+    """Undo what the table holds of ``written``, newest first; how many profiles were undone."""
+    pending = _still_ours(read, written[::-1])
+    undone: set[str] = set()
     while pending:
         batch = pending[: tx.max_actions]
         try:
@@ -118,8 +121,25 @@ def _undo(tx: Transactions, table: str, written: list[_Written], reason: str) ->
             pending.remove(batch[refused.index])  # not ours any more (or never written): leave it
             continue
         except StoreError:
-            raise PartialWriteError(reason, sorted({w.user_id for w in pending})) from None
+            left = _still_ours(read, pending)
+            raise PartialWriteError(reason, sorted({w.user_id for w in left})) from None
+        undone.update(w.user_id for w in batch)
         del pending[: len(batch)]
+    return len(undone)
+
+
+def _still_ours(read: Reader, written: list[_Written]) -> list[_Written]:
+    """Those of ``written`` whose items the table holds as this write stored them; all of them
+    when the table cannot be read."""
+    try:
+        stored = read([w.user_id for w in written])
+    except StoreError:
+        return written
+    return [w for w in written if _holds(stored.get(w.user_id), w.updated_at)]
+
+
+def _holds(item: Item | None, updated_at: str) -> bool:
+    return item is not None and not is_tombstone(item) and stamp_of(item) == updated_at
 
 
 def _restore(table: str, written: _Written) -> Action:

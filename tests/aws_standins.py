@@ -22,13 +22,21 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
 
 from tests.browser_support import stop_child
 from tests.requirements_check import need
+
+if TYPE_CHECKING:
+    from soulmate_adapters.aws_calls import CallLimits
+
+STANDIN_READ_SECONDS = 30
+"""A stand-in answers one DynamoDB request at a time, and a busy machine makes that slow."""
 
 REPO = Path(__file__).resolve().parent.parent
 DYNALITE = REPO / "tools" / "dynalite" / "node_modules" / ".bin" / "dynalite"
@@ -51,8 +59,7 @@ def aws_env(endpoint: str) -> dict[str, str]:
         "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
         "AWS_ENDPOINT_URL_S3": endpoint,
         "AWS_EC2_METADATA_DISABLED": "true",
-        # A stand-in answers one DynamoDB request at a time, and a busy machine makes that slow.
-        "SOULMATE_STORE_TIMEOUT": "30",
+        "SOULMATE_STORE_TIMEOUT": str(STANDIN_READ_SECONDS),
     }
 
 
@@ -63,12 +70,20 @@ def set_aws_env(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
         monkeypatch.setenv(name, value)
 
 
+def standin_limits() -> CallLimits:
+    """The deployed DynamoDB limits with a stand-in's read timeout (see ``aws_env``), for stores
+    a test builds directly rather than through ``open_store``."""
+    from soulmate_adapters.aws_calls import DYNAMODB
+
+    return replace(DYNAMODB, read_seconds=STANDIN_READ_SECONDS)
+
+
 def new_table(prefix: str = "profiles") -> str:
     """A DynamoDB store's three tables, created under a fresh name; the profiles table's name."""
     from soulmate_adapters.dynamodb import DynamoDBStore
 
     name = f"{prefix}-{uuid.uuid4().hex[:12]}"
-    store = DynamoDBStore(name)
+    store = DynamoDBStore(name, limits=standin_limits())
     try:
         store.create_tables()
     finally:

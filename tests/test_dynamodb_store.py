@@ -18,14 +18,14 @@ from soulmate_adapters.dynamodb import DynamoDBStore, decode_item, encode_item
 from soulmate_core.errors import StoreError
 from soulmate_core.profile import ArtistEntry, RangeTaste, make_profile
 from soulmate_core.trim import MAX_ITEM_BYTES, item_size
-from tests.aws_standins import new_table, set_aws_env
+from tests.aws_standins import new_table, set_aws_env, standin_limits
 from tests.sample_profiles import sample_profile
 
 
 @pytest.fixture
 def store(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoDBStore]:
     set_aws_env(monkeypatch, moto_endpoint)
-    opened = DynamoDBStore(new_table())
+    opened = DynamoDBStore(new_table(), limits=standin_limits())
     yield opened
     opened.close()
 
@@ -139,7 +139,7 @@ def test_parallel_segments_read_every_profile_once_and_skip_a_corrupt_item(store
             {"user_id": "mallory", "profile": body, "updated_at": "2026-01-01T00:00:00.000000Z"}
         ),
     )
-    parallel = DynamoDBStore(store.table, scan_segments=4)
+    parallel = DynamoDBStore(store.table, scan_segments=4, limits=standin_limits())
     try:
         read = list(parallel.iter_all())
         assert sorted(read, key=lambda p: p.user_id) == profiles
@@ -152,7 +152,7 @@ def test_parallel_segments_read_every_profile_once_and_skip_a_corrupt_item(store
 @pytest.mark.slow
 def test_a_reader_that_stops_early_stops_the_segments(store: DynamoDBStore) -> None:
     store.put_many([sample_profile(f"big-{i:02d}", artists=60, name_length=400) for i in range(45)])
-    parallel = DynamoDBStore(store.table, scan_segments=3)
+    parallel = DynamoDBStore(store.table, scan_segments=3, limits=standin_limits())
     try:
         profiles = parallel.iter_all()
         assert next(profiles).user_id.startswith("big-")

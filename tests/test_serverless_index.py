@@ -32,7 +32,7 @@ from soulmate_core.matcher import exact_top_k
 from soulmate_core.settings import Settings
 from soulmate_core.store import Store
 from tests.api_events import FakeContext, http_event
-from tests.aws_standins import moto_server, set_aws_env
+from tests.aws_standins import moto_server, set_aws_env, standin_limits
 from tests.fakes.spotify_server import FakeSpotify, sample_user
 from tests.store_spies import CountingStore
 
@@ -66,7 +66,7 @@ def settings(endpoint: str, spotify: FakeSpotify, monkeypatch: pytest.MonkeyPatc
     """A fresh table pair with the demo listeners in it, and an empty bucket, as the stack has them."""
     set_aws_env(monkeypatch, endpoint)
     name = uuid.uuid4().hex[:12]
-    store = DynamoDBStore(f"profiles-{name}")
+    store = DynamoDBStore(f"profiles-{name}", limits=standin_limits())
     store.create_tables()
     store.put_many(demo_population(40))
     store.close()

@@ -47,6 +47,8 @@ class Proxy:
     holding: threading.Event = field(default_factory=threading.Event)
     """Set once a held request has arrived."""
     refused: list[Seen] = field(default_factory=list)
+    lose: Callable[[Seen], bool] = lambda _: False
+    """Forward the request, then answer 500 instead: done, yet the caller cannot know it."""
     _released: threading.Event = field(default_factory=threading.Event)
 
     def release(self) -> None:
@@ -70,7 +72,11 @@ class Proxy:
             conn.request(seen.method, seen.path, body=seen.body or None, headers=seen.headers)
             reply = conn.getresponse()
             headers = [(k, v) for k, v in reply.getheaders() if k.lower() not in _HOP_BY_HOP]
-            return reply.status, headers, reply.read()
+            body = reply.read()
+            if self.lose(seen):
+                lost = {"__type": "com.amazonaws.dynamodb.v20120810#InternalServerError", "message": "lost"}
+                return 500, [("Content-Type", "application/x-amz-json-1.0")], json.dumps(lost).encode()
+            return reply.status, headers, body
         finally:
             conn.close()
 

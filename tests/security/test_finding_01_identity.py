@@ -23,7 +23,7 @@ from soulmate_app.escape import md
 from soulmate_core import Store, recovery, service
 from soulmate_core.errors import UnknownKeyError
 from tests import export_fixtures as fx
-from tests.aws_standins import moto_server, set_aws_env
+from tests.aws_standins import moto_server, set_aws_env, standin_limits
 from tests.dashboard.conftest import texts
 from tests.sample_profiles import sample_profile
 
@@ -204,7 +204,7 @@ def test_the_key_is_in_no_store_file_and_no_log(
 def dynamodb_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoDBStore]:
     with moto_server() as endpoint:
         set_aws_env(monkeypatch, endpoint)
-        store = DynamoDBStore("keys-finding")
+        store = DynamoDBStore("keys-finding", limits=standin_limits())
         store.create_tables()
         yield store
         store.close()

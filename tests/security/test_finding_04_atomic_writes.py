@@ -25,10 +25,10 @@ import pytest
 
 from soulmate_adapters.dynamodb import DynamoDBStore
 from soulmate_api.app import create_app, respond
-from soulmate_core.errors import PartialWriteError
+from soulmate_core.errors import PartialWriteError, StoreError
 from soulmate_core.settings import Settings
 from tests.api_events import FakeContext, http_event
-from tests.aws_standins import moto_server, new_table, set_aws_env
+from tests.aws_standins import moto_server, new_table, set_aws_env, standin_limits
 from tests.cli_runner import run
 from tests.fakes.spotify_server import FakeSpotify
 from tests.sample_profiles import sample_profile
@@ -87,7 +87,8 @@ class Api:
 
     def __init__(self, table: str, spotify: FakeSpotify) -> None:
         self.app = create_app(
-            Settings(spotify_api_base=spotify.api_base, spotify_timeout=5.0), DynamoDBStore(table)
+            Settings(spotify_api_base=spotify.api_base, spotify_timeout=5.0),
+            DynamoDBStore(table, limits=standin_limits()),
         )
 
     def __call__(
@@ -153,7 +154,7 @@ def test_a_transaction_cancelled_by_a_concurrent_one_is_tried_again(
         "CancellationReasons": [{"Code": "TransactionConflict"}, {"Code": "None"}],
     }
     proxy.refuse = lambda seen: seen.dynamodb_operation == "TransactWriteItems" and next(conflicts) <= 2
-    DynamoDBStore(table).put(sample_profile("ana"))
+    DynamoDBStore(table, limits=standin_limits()).put(sample_profile("ana"))
     assert len(proxy.refused) == 2
     assert direct.get("ana") == sample_profile("ana") and direct.version() == "dynamodb:1"
 
@@ -214,6 +215,29 @@ def test_an_import_that_fails_midway_leaves_the_table_as_it_was(
     assert direct.get("imp-007") == keeper
 
 
+def test_a_transaction_that_landed_but_answered_an_error_is_undone_too(
+    moto: str, proxy: Proxy, table: str
+) -> None:
+    """The third transaction is applied, but its answer is lost (a 500) and botocore's retry of
+    it is refused: the write failed, yet its profiles are in the table. They are undone too."""
+    transactions: list[object] = []
+
+    def refuse(seen: Seen) -> bool:
+        if seen.dynamodb_operation == "TransactWriteItems":
+            transactions.append(seen)
+            return len(transactions) == 4
+        return False
+
+    proxy.refuse = refuse
+    proxy.lose = lambda seen: seen.dynamodb_operation == "TransactWriteItems" and len(transactions) == 3
+    profiles = [sample_profile(f"imp-{u:03d}", artists=2) for u in range(IMPORTED)]
+
+    with pytest.raises(StoreError, match="nothing was kept"):
+        DynamoDBStore(table, limits=standin_limits()).put_many(profiles)
+    assert len(proxy.refused) == 1
+    assert _raw_user_ids(moto, table) == set()
+
+
 def test_an_import_whose_undo_fails_too_names_exactly_the_profiles_left(
     moto: str, proxy: Proxy, table: str, direct: DynamoDBStore
 ) -> None:
@@ -222,7 +246,7 @@ def test_an_import_whose_undo_fails_too_names_exactly_the_profiles_left(
     profiles = [sample_profile(f"imp-{u:03d}", artists=2) for u in range(IMPORTED)]
 
     with pytest.raises(PartialWriteError) as failed:
-        DynamoDBStore(table).put_many(profiles)
+        DynamoDBStore(table, limits=standin_limits()).put_many(profiles)
     assert set(failed.value.left) == _raw_user_ids(moto, table) and len(failed.value.left) == 198
 
     proxy.refuse = lambda _: False
