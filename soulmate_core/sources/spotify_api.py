@@ -32,7 +32,7 @@ NameLookup = Callable[[str], str | None]
 """A user id -> the name stored for it before, or None when nothing is stored."""
 
 
-def _nothing_stored(_: str) -> None:
+def nothing_stored(_: str) -> None:
     return None
 
 
@@ -58,7 +58,7 @@ def build_taste_profile(
     *,
     discoverable: bool = False,
     display_name: str | None = None,
-    stored_name: NameLookup = _nothing_stored,
+    stored_name: NameLookup = nothing_stored,
 ) -> TasteProfile:
     """A ``spotify`` profile. Real people are not discoverable until they opt in.
 
