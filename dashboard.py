@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from soulmate_app import account, guard, nav, session, settings
+from soulmate_app import account, guard, nav, people, session, settings
 from soulmate_app.escape import md
 
 st.set_page_config(page_title="Music Soulmate Finder", page_icon=":material/favorite:", layout="wide")
@@ -19,7 +19,7 @@ with guard.shown_safely():
         account.resume()
         profile = session.current_profile()
         if profile is not None:
-            st.caption(f"Signed in as **{md(profile.display_name)}**")
+            st.caption(f"Signed in as **{md(people.own_name(profile))}**")
             if st.button("Sign out", key="sign_out"):
                 account.sign_out()
         account.sidebar()

@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from soulmate_app import data, flows, key_login, nav, session, spotify_login
+from soulmate_app import data, flows, key_login, nav, people, public_name, session, spotify_login
 from soulmate_app.escape import md
 from soulmate_app.settings import load_settings
 from soulmate_core import InputError, SpotifyAuthError, SpotifyError
@@ -13,8 +13,9 @@ settings = load_settings()
 spotify = settings.spotify
 
 
-def fetch_from_spotify() -> None:
-    """Fetch /me and the top items with a progress bar, then save the profile."""
+def fetch_from_spotify(typed_name: str = "") -> None:
+    """Fetch /me and the top items with a progress bar, then save the profile under the public name
+    typed (empty: the one chosen before, else Listener #tag)."""
     assert spotify is not None
     bar = st.progress(0.0, text="Asking Spotify for your listening…")
 
@@ -26,15 +27,13 @@ def fetch_from_spotify() -> None:
             time.sleep(seconds)
 
     try:
-        profile = spotify_login.fetch_profile(spotify, progress=progress, on_wait=wait)
+        flows.connect_spotify(spotify, typed_name, progress=progress, on_wait=wait)
     except SpotifyError as exc:
-        bar.empty()
         if isinstance(exc, SpotifyAuthError):
             spotify_login.forget_token()
         st.error(flows.spotify_message(exc))
-        return
-    bar.empty()
-    flows.save_connected(profile)
+    finally:
+        bar.empty()
 
 
 st.title("Find your music soulmates")
@@ -82,8 +81,15 @@ with spotify_tab:
             "Your token stays in this browser session only."
         )
         st.link_button("Log in with Spotify", spotify_login.login_url(spotify), type="primary")
-        if spotify_login.has_token() and st.button("Refresh my profile from Spotify", key="spotify_refresh"):
-            fetch_from_spotify()
+        if spotify_login.has_token():
+            spotify_name = public_name.name_input("spotify_name")
+            if st.button("Save my name and refresh my profile from Spotify", key="spotify_refresh"):
+                fetch_from_spotify(spotify_name)
+        else:
+            st.caption(
+                "Others never see your Spotify name. Once you are back from Spotify, choose a "
+                "public name here; until then you appear as Listener #tag, and only once you opt in."
+            )
         st.caption(
             "Spotify's Development Mode admits only 5 registered users per app. "
             "Everyone else: upload your data export."
@@ -102,7 +108,7 @@ with export_tab:
         key="export_files",
         max_upload_size=settings.upload_cap_mb,
     )
-    export_name = st.text_input("Your name, as others will see it", value="", key="export_name")
+    export_name = public_name.name_input("export_name")
     if st.button("Build my profile", disabled=not uploads, key="export_build", type="primary"):
         with st.spinner("Reading your listening history…"):
             try:
@@ -129,7 +135,7 @@ key_login.sign_in_form()
 
 profile = session.current_profile()
 if profile is not None:
-    st.success(f"You are **{md(profile.display_name)}**. Your taste profile is saved.")
+    st.success(f"You are **{md(people.own_name(profile))}**. Your taste profile is saved.")
     key_login.show_new_key()
     if not profile.discoverable:
         st.caption("Others cannot find you yet: opt in on the Privacy & data page when you are ready.")

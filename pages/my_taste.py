@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from soulmate_app import charts, data, session
+from soulmate_app import charts, data, people, session
 from soulmate_app.escape import md
 from soulmate_core import diversity, drift, genre_families, niche, rare_artists
 
 profile = session.require_profile()
 st.title("My taste")
-st.caption(f"{md(profile.display_name)} · from {profile.source} · updated {profile.updated_at[:10]}")
+st.caption(f"{md(people.own_name(profile))} · from {profile.source} · updated {profile.updated_at[:10]}")
 
 spread = diversity(profile)
 stats, counted = data.stats(), data.counted(profile)

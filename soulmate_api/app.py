@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 import re
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import unquote
 
@@ -223,7 +224,7 @@ def create_app(
         options = body or ProfileIn()
         token = bearer_token(app.current_event.headers)
         limit = deadline()
-        profile = guarded(
+        profile, me = guarded(
             identities,
             token,
             lambda: spotify.taste_profile(
@@ -233,9 +234,10 @@ def create_app(
                 deadline=limit,
                 discoverable=options.discoverable,
                 display_name=options.display_name,
+                stored_name=partial(service.stored_name, store),
             ),
         )
-        identities.put(token, Identity(profile.user_id, profile.display_name))
+        identities.put(token, identity_from_me(me))  # Spotify's name, for the caller's own /me
         saved = service.save_profile(store, profile, as_of=began)
         live.note_saved([saved])
         return ProfileOut.of(saved)

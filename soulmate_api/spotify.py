@@ -14,7 +14,12 @@ from soulmate_adapters.spotify_client import TopKind, fetch_me, fetch_top, make_
 from soulmate_api.deadline import Deadline, run_all
 from soulmate_core.errors import SpotifyAnswerError
 from soulmate_core.profile import SPOTIFY_RANGES, RangeName, RangeTaste, TasteProfile
-from soulmate_core.sources.spotify_api import SpotifyPayloads, build_taste_profile, range_taste
+from soulmate_core.sources.spotify_api import (
+    NameLookup,
+    SpotifyPayloads,
+    build_taste_profile,
+    range_taste,
+)
 
 T = TypeVar("T")
 Read = Callable[[float], Any]
@@ -28,8 +33,11 @@ def taste_profile(
     deadline: Deadline,
     discoverable: bool,
     display_name: str | None,
-) -> TasteProfile:
-    """``/me`` and the top artists and tracks of the three ranges -> a ``spotify`` profile."""
+    stored_name: NameLookup,
+) -> tuple[TasteProfile, dict[str, Any]]:
+    """``/me`` and the top artists and tracks of the three ranges -> a ``spotify`` profile, named
+    ``display_name``, else the name ``stored_name`` had for the caller (``build_taste_profile``);
+    and the ``/me`` answer, the caller's own identity."""
 
     reads: dict[tuple[str, str], Read] = {("me", ""): _me(token, api_base)}
     for time_range in SPOTIFY_RANGES:
@@ -41,7 +49,12 @@ def taste_profile(
         top_artists={r: got[("artists", r)] for r in SPOTIFY_RANGES},
         top_tracks={r: got[("tracks", r)] for r in SPOTIFY_RANGES},
     )
-    return _read(lambda: build_taste_profile(payloads, discoverable=discoverable, display_name=display_name))
+    profile = _read(
+        lambda: build_taste_profile(
+            payloads, discoverable=discoverable, display_name=display_name, stored_name=stored_name
+        )
+    )
+    return profile, got[("me", "")]
 
 
 def me(token: str, *, api_base: str, timeout: float, deadline: Deadline) -> dict[str, Any]:

@@ -27,11 +27,12 @@ class ProfileIn(BaseModel):
     discoverable: bool = Field(default=False, description="Appear in other people's matches")
     display_name: str | None = Field(
         default=None,
-        min_length=1,
         max_length=100,
         description=(
-            "The name others see, followed by a tag of your alias; stored without control, bidi or "
-            "zero-width characters, on one line, cut to 64 characters"
+            "Your public name: what others see, followed by a tag of your alias. Stored without "
+            "control, bidi or zero-width characters, on one line, cut to 64 characters. Left out, "
+            "the name you chose before is kept; empty (or nothing left after cleaning), or never "
+            "chosen, you appear as 'Listener #tag'. Spotify's display_name is never used."
         ),
     )
 

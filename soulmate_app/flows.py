@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from functools import partial
 
 import streamlit as st
 
-from soulmate_app import account, data, key_login, session
-from soulmate_app.settings import load_settings
+from soulmate_adapters.spotify_client import Progress
+from soulmate_app import account, data, key_login, session, spotify_login
+from soulmate_app.settings import SpotifySettings, load_settings
 from soulmate_core import MatchesOut, ProfileOut, TasteProfile, service
 from soulmate_core.errors import (
     InputError,
@@ -37,6 +40,26 @@ def save_connected(profile: TasteProfile) -> TasteProfile:
     return profile
 
 
+def connect_spotify(
+    settings: SpotifySettings,
+    typed_name: str,
+    *,
+    progress: Progress | None = None,
+    on_wait: Callable[[int], None] = time.sleep,
+) -> TasteProfile:
+    """Fetch the visitor's profile from Spotify, save it and sign this session in. Its public name
+    is ``typed_name`` (cleaned); left empty, the name they chose before, else none (others see
+    ``Listener #tag``): never Spotify's display_name. Raises the core's ``SpotifyError`` tree."""
+    profile = spotify_login.fetch_profile(
+        settings,
+        display_name=clean_name(typed_name) or None,
+        stored_name=partial(service.stored_name, data.store()),
+        progress=progress,
+        on_wait=on_wait,
+    )
+    return save_connected(profile)
+
+
 def import_export(files: Sequence[tuple[str, Source]], display_name: str) -> TasteProfile:
     """Build and save a profile from an uploaded data export. Raises ``InputError``; stores
     nothing then. The raw rows are dropped as soon as the profile is built. Uploads are read
@@ -52,9 +75,8 @@ def import_export(files: Sequence[tuple[str, Source]], display_name: str) -> Tas
     plays = read_export(files, max_total_bytes=cap)
     owned = _signed_in_id() or _owned_export()
     user_id = owned or f"export-{secrets.token_hex(8)}"
-    profile = profile_from_plays(
-        plays, user_id=user_id, display_name=clean_name(display_name) or "Export listener"
-    )
+    name = clean_name(display_name) or (owned and service.stored_name(data.store(), owned)) or ""
+    profile = profile_from_plays(plays, user_id=user_id, display_name=name)
     if owned:
         saved = save_connected(profile)
     else:

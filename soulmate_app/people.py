@@ -12,7 +12,7 @@ from dataclasses import replace
 from soulmate_app.settings import load_settings
 from soulmate_core import Match, TasteProfile
 from soulmate_core.demo import DEMO_PREFIX
-from soulmate_core.handles import alias, public_name
+from soulmate_core.handles import alias, chosen_name, public_name
 
 HIDDEN_SUMMARY = "Bring your own listening (Spotify or your data export) to see what you share."
 
@@ -58,6 +58,12 @@ def seen_name(viewer: TasteProfile, user_id: str, display_name: str) -> str:
 def name(user_id: str, display_name: str) -> str:
     """How a listener is shown to others, e.g. ``"Tim #k3x9"``; raw text, escape it per medium."""
     return public_name(user_id, display_name, load_settings().alias_key)
+
+
+def own_name(profile: TasteProfile) -> str:
+    """How the signed-in listener is named to themselves: the name they chose, else the alias
+    others see them by (``"Listener #k3x9"``); raw text, escape it per medium."""
+    return chosen_name(profile.user_id, profile.display_name) or name(profile.user_id, "")
 
 
 def name_of(m: Match) -> str:

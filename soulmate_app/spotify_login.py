@@ -22,7 +22,7 @@ from soulmate_app.session import TOKEN_KEY
 from soulmate_app.settings import SpotifySettings
 from soulmate_core import TasteProfile
 from soulmate_core.errors import SpotifyAuthError, SpotifyRateLimitError
-from soulmate_core.sources.spotify_api import build_taste_profile
+from soulmate_core.sources.spotify_api import NameLookup, build_taste_profile, nothing_stored
 
 SCOPE = "user-top-read"
 MAX_RATE_LIMIT_RETRIES = 3
@@ -92,18 +92,24 @@ def has_token() -> bool:
 def fetch_profile(
     settings: SpotifySettings,
     *,
+    display_name: str | None = None,
+    stored_name: NameLookup = nothing_stored,
     progress: Progress | None = None,
     on_wait: Callable[[int], None] = time.sleep,
 ) -> TasteProfile:
-    """The visitor's profile from Spotify. On 429 waits ``Retry-After`` (via ``on_wait``) and
-    retries; on a rejected token refreshes it once. Raises the core's ``SpotifyError`` tree."""
+    """The visitor's profile from Spotify, named as ``build_taste_profile`` says (the name chosen
+    now, else the one ``stored_name`` had): never Spotify's display_name. On 429 waits
+    ``Retry-After`` (via ``on_wait``) and retries; on a rejected token refreshes it once. Raises
+    the core's ``SpotifyError`` tree."""
     manager = auth_manager(settings)
     client = make_client(auth_manager=manager, api_base=settings.api_base)
     refreshed = False
     waits = 0
     while True:
         try:
-            return build_taste_profile(fetch_payloads(client, progress=progress))
+            return build_taste_profile(
+                fetch_payloads(client, progress=progress), display_name=display_name, stored_name=stored_name
+            )
         except SpotifyRateLimitError as exc:
             waits += 1
             if waits > MAX_RATE_LIMIT_RETRIES or exc.retry_after > MAX_WAIT_SECONDS:

@@ -4,8 +4,10 @@ Each listener has an **alias**: a keyed hash (HMAC-SHA256 under the server's ali
 user id, stable across requests and processes that share the key, and not reversible nor testable
 against a guessed id without that key. Others see them as their chosen display name followed by
 the first characters of the alias (``"Tim #k3x9"``), so two people who chose the same name, or one
-who copied another's, stay told apart. A name that merely repeats the user id (imports without a
-chosen name did that) is not shown: such a listener appears as ``"Listener #k3x9"``.
+who copied another's, stay told apart. A listener who chose no name appears as ``"Listener #k3x9"``;
+so does one whose name merely repeats the user id (imports without a chosen name did that). A
+Spotify login never supplies the name: Spotify's ``display_name`` is often a real name
+(``sources.spotify_api``).
 """
 
 from __future__ import annotations
@@ -31,10 +33,12 @@ def alias(user_id: str, key: bytes) -> str:
     return base64.b32encode(digest).decode().lower()[:ALIAS_LENGTH]
 
 
-def public_name(user_id: str, display_name: str, key: bytes) -> str:
-    """``display_name`` (cleaned; ``Listener`` if empty or just the user id) and a short tag of
-    the alias, e.g. ``"Tim #k3x9"``."""
+def chosen_name(user_id: str, display_name: str) -> str:
+    """``display_name`` cleaned, or empty when it is empty or just the user id: no name chosen."""
     name = clean_name(display_name)
-    if not name or name.casefold() == user_id.strip().casefold():
-        name = UNNAMED
-    return f"{name} #{alias(user_id, key)[:TAG_LENGTH]}"
+    return "" if name.casefold() == user_id.strip().casefold() else name
+
+
+def public_name(user_id: str, display_name: str, key: bytes) -> str:
+    """The chosen name (``Listener`` if none) and a short tag of the alias, e.g. ``"Tim #k3x9"``."""
+    return f"{chosen_name(user_id, display_name) or UNNAMED} #{alias(user_id, key)[:TAG_LENGTH]}"

@@ -56,6 +56,12 @@ def get_profile(store: Store, user_id: str) -> TasteProfile:
     return profile
 
 
+def stored_name(store: Store, user_id: str) -> str | None:
+    """The name stored with ``user_id``'s profile, or None when none is stored."""
+    profile = store.get(user_id)
+    return None if profile is None else profile.display_name
+
+
 def delete_user(store: Store, user_id: str) -> None:
     if not store.delete(user_id):
         raise UnknownUserError(user_id)

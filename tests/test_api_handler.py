@@ -69,7 +69,7 @@ def test_post_builds_and_stores_the_callers_profile(api: Api, store: Store) -> N
     status, _, body = api("POST", "/taste-profile", token="tok-ana", body={"discoverable": True})
     assert status == 200
     assert body["user_id"] == "acc-ana"  # Spotify's account_id, never from the client
-    assert body["display_name"] == "Ana"
+    assert body["display_name"] == ""  # not Spotify's display_name: others see "Listener #tag"
     assert body["discoverable"] is True
     assert set(body["ranges"]) == {"short_term", "medium_term", "long_term"}
     artists = body["ranges"]["medium_term"]["artists"]
@@ -87,6 +87,24 @@ def test_post_without_a_body_keeps_the_profile_private(api: Api, store: Store) -
     assert status == 200 and body["discoverable"] is False
     status, _, body = api("POST", "/taste-profile", token="tok-ana", body={"display_name": "Ana B."})
     assert status == 200 and body["display_name"] == "Ana B."
+
+
+def test_a_chosen_name_is_kept_until_another_is_sent(api: Api, store: Store) -> None:
+    assert api("POST", "/taste-profile", token="tok-ana", body={"display_name": "Jazzcat"})[0] == 200
+    status, _, body = api("POST", "/taste-profile", token="tok-ana", body={"discoverable": True})
+    assert status == 200 and body["display_name"] == "Jazzcat"  # left out: the name chosen before
+    status, _, body = api("POST", "/taste-profile", token="tok-ana", body={"display_name": " "})
+    assert status == 200 and body["display_name"] == ""  # empty: no name, "Listener #tag" again
+    assert api("POST", "/taste-profile", token="tok-ana")[2]["display_name"] == ""
+    assert store.get("acc-ana").display_name == ""  # type: ignore[union-attr]
+    assert api("GET", "/me", token="tok-ana")[2]["display_name"] == "Ana"  # one's own, to oneself
+
+
+def test_a_name_stored_from_spotify_before_is_not_kept(api: Api, store: Store) -> None:
+    """Earlier versions stored Spotify's display_name; it was never chosen, so it goes."""
+    api("POST", "/taste-profile", token="tok-ana", body={"display_name": "Ana"})  # as they stored it
+    assert api("POST", "/taste-profile", token="tok-ana")[2]["display_name"] == ""
+    assert store.get("acc-ana").display_name == ""  # type: ignore[union-attr]
 
 
 def test_the_user_id_falls_back_to_spotifys_id(api: Api, spotify: FakeSpotify) -> None:
@@ -195,7 +213,15 @@ def test_a_bad_limit_is_422_with_details(api: Api, limit: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ['{"discoverable": "maybe"}', '{"display_name": ""}', '{"unknown": 1}', "not json", "[1, 2]"]
+    "raw",
+    [
+        '{"discoverable": "maybe"}',
+        '{"display_name": 7}',
+        json.dumps({"display_name": "x" * 101}),
+        '{"unknown": 1}',
+        "not json",
+        "[1, 2]",
+    ],
 )
 def test_a_bad_body_is_422_with_details(api: Api, store: Store, raw: str) -> None:
     status, _, body = api("POST", "/taste-profile", token="tok-ana", raw_body=raw)

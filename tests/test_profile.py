@@ -140,7 +140,7 @@ def test_build_taste_profile_from_dev_mode_payloads() -> None:
     profile = build_taste_profile(PAYLOADS)
 
     assert profile.source == "spotify"
-    assert profile.display_name == "Ana"
+    assert profile.display_name == ""  # Spotify's display_name is not a public name anyone chose
     assert list(profile.ranges) == ["short_term", "medium_term", "long_term"]
     short = profile.ranges["short_term"]
     assert [a.name for a in short.artists] == ["Rosalía", "Bad Bunny", "Bomba Estéreo"]
@@ -184,10 +184,38 @@ def test_new_spotify_users_are_not_discoverable() -> None:
     assert build_taste_profile(PAYLOADS, discoverable=True).discoverable is True
 
 
-def test_missing_display_name_falls_back_to_the_user_id() -> None:
+def test_missing_display_name_leaves_the_name_empty() -> None:
     profile = build_taste_profile(SpotifyPayloads(me={"account_id": "acct-1", "display_name": None}))
-    assert profile.display_name == "acct-1"
+    assert profile.display_name == ""
     assert profile.ranges == {}
+
+
+def test_a_chosen_name_is_cleaned_and_replaces_what_was_stored() -> None:
+    profile = build_taste_profile(PAYLOADS, display_name=" Jazz\u202ecat ", stored_name=lambda _: "Old")
+    assert profile.display_name == "Jazzcat"
+    assert build_taste_profile(PAYLOADS, display_name="", stored_name=lambda _: "Old").display_name == ""
+
+
+@pytest.mark.parametrize(
+    ("stored", "kept"),
+    [
+        ("Jazzcat", "Jazzcat"),
+        (None, ""),
+        ("Ana", ""),  # Spotify's display_name, stored by earlier versions: never chosen here
+        (" ana ", ""),
+        ("acct-7f3a", ""),  # an id, stored when Spotify gave no name
+        ("legacy-id", ""),
+    ],
+)
+def test_without_a_choice_the_name_chosen_before_is_kept(stored: str | None, kept: str) -> None:
+    asked: list[str] = []
+
+    def lookup(user_id: str) -> str | None:
+        asked.append(user_id)
+        return stored
+
+    assert build_taste_profile(PAYLOADS, stored_name=lookup).display_name == kept
+    assert asked == ["acct-7f3a"]
 
 
 def test_a_profile_with_no_genres_at_all_still_matches_on_artists() -> None:

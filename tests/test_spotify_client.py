@@ -35,7 +35,8 @@ def test_fetch_builds_a_profile_for_all_three_ranges(spotify: FakeSpotify) -> No
     profile = build_taste_profile(payloads)
 
     assert profile.user_id == "acc-1"
-    assert profile.display_name == "Ana"
+    assert payloads.me["display_name"] == "Ana"
+    assert profile.display_name == ""  # Spotify's name is never the public one
     assert set(profile.ranges) == {"short_term", "medium_term", "long_term"}
     assert [a.name for a in profile.ranges["medium_term"].artists] == [
         name for name, _ in ARTISTS[1:] + ARTISTS[:1]

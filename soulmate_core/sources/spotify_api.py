@@ -1,11 +1,16 @@
 """Spotify Web API payloads -> ``TasteProfile``. Pure: the fetching lives in ``spotify_client``.
 
 Works when artists carry no ``genres`` and no ``popularity`` (Development Mode since 2026).
+
+The profile's name is the public name its owner chose for this product, never Spotify's
+``display_name`` (often a person's real name, chosen for Spotify, not for being shown to strangers).
+Without a choice now, the name chosen before is kept; without either, the name is empty and others
+see a generated alias (``"Listener #k3x9"``, ``handles.public_name``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +24,16 @@ from soulmate_core.profile import (
     TrackEntry,
     make_profile,
 )
+from soulmate_core.text import clean_name
 from soulmate_core.weights import rank_weights
 
 Payload = Mapping[str, Any]
+NameLookup = Callable[[str], str | None]
+"""A user id -> the name stored for it before, or None when nothing is stored."""
+
+
+def nothing_stored(_: str) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -46,22 +58,35 @@ def build_taste_profile(
     *,
     discoverable: bool = False,
     display_name: str | None = None,
+    stored_name: NameLookup = nothing_stored,
 ) -> TasteProfile:
-    """A ``spotify`` profile. Real people are not discoverable until they opt in."""
+    """A ``spotify`` profile. Real people are not discoverable until they opt in.
+
+    ``display_name``: the public name chosen now (cleaned; empty means none, so a generated alias).
+    None: ``kept_name`` of what ``stored_name`` gives for this user, else empty."""
     user_id = spotify_user_id(payloads.me)
     ranges: dict[RangeName, RangeTaste] = {}
     for time_range in SPOTIFY_RANGES:
         taste = range_taste(payloads.top_artists.get(time_range, ()), payloads.top_tracks.get(time_range, ()))
         if taste.artists or taste.tracks:
             ranges[time_range] = taste
-    name = display_name or payloads.me.get("display_name") or user_id
+    name = kept_name(payloads.me, stored_name(user_id)) if display_name is None else display_name
     return make_profile(
         user_id=user_id,
-        display_name=str(name),
+        display_name=name,
         source="spotify",
         ranges=ranges,
         discoverable=discoverable,
     )
+
+
+def kept_name(me: Payload, stored: str | None) -> str:
+    """The name stored before (cleaned), unless it is only what Spotify gave (the ``display_name``
+    or an id of ``/me``, which earlier versions stored when no name was chosen): then empty."""
+    name = clean_name(stored or "")
+    given = (me.get("display_name"), me.get("account_id"), me.get("id"))
+    spotify_gave = {clean_name(value).casefold() for value in given if isinstance(value, str)}
+    return "" if name.casefold() in spotify_gave else name
 
 
 def range_taste(artists: Sequence[Payload] = (), tracks: Sequence[Payload] = ()) -> RangeTaste:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from soulmate_app.escape import md
 from soulmate_core import Store
+from soulmate_core.handles import DEVELOPMENT_KEY, public_name
 from tests import export_fixtures as fx
 
 from .conftest import texts
@@ -55,6 +57,19 @@ def test_an_export_becomes_a_saved_hidden_profile(app, store: Store, files) -> N
     titles = [c.proto.spec for c in at.get("plotly_chart")]
     assert any("Your taste dimensions" in t for t in titles)  # no genres: latent dimensions instead
     assert any("Radiohead" in t for t in titles)
+
+
+def test_without_a_name_an_export_appears_as_an_alias_and_keeps_a_name_chosen_later(
+    app, store: Store
+) -> None:
+    files = [("Streaming_History_Audio_2025_0.json", fx.as_json(fx.extended_rows()), "application/json")]
+    at = _upload(app(), files, name="")
+    (profile,) = _exports(store)
+    assert profile.display_name == ""
+    assert f"You are **{md(public_name(profile.user_id, '', DEVELOPMENT_KEY))}**" in texts(at)
+    _upload(at, files, name="Robin")
+    _upload(at, files, name="  ")  # the same session, again: nothing typed keeps the name
+    assert [p.display_name for p in _exports(store)] == ["Robin"]
 
 
 @pytest.mark.parametrize(

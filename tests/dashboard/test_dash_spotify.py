@@ -8,10 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from soulmate_app.escape import md
 from soulmate_app.login_binding import NONCE_KEY
 from soulmate_app.oauth_state import StateCheck, sign_state, verify_state
+from soulmate_app.public_name import LABEL
 from soulmate_app.session import TOKEN_KEY
 from soulmate_core import Store
+from soulmate_core.handles import DEVELOPMENT_KEY, public_name
 from tests.fakes.spotify_server import FakeSpotify, sample_user
 
 from .conftest import DASHBOARD, texts
@@ -72,8 +75,10 @@ def test_login_fetches_and_saves_a_hidden_profile(spotify: FakeSpotify, store: S
     at = _return_from_spotify("code-1")
     profile = store.get("acc-1")
     assert profile is not None and profile.source == "spotify" and not profile.discoverable
-    assert profile.display_name == "Ana"
-    assert "You are **Ana**" in texts(at)
+    assert profile.display_name == ""  # Spotify's name is not a public name the person chose
+    alias_name = md(public_name("acc-1", "", DEVELOPMENT_KEY))
+    assert f"You are **{alias_name}**" in texts(at)
+    assert "Ana" not in texts(at)
     assert at.session_state[TOKEN_KEY]["access_token"].startswith("access-")
     assert at.query_params.get("code") is None  # the code is single-use: cleared from the URL
     for path in ("/v1/me", "/v1/me/top/artists", "/v1/me/top/tracks"):
@@ -128,7 +133,7 @@ def test_rate_limits_are_waited_out_then_retried(spotify: FakeSpotify, store: St
     at = _return_from_spotify("code-5")
     assert [c.status for c in _calls(spotify, "/v1/me")] == [429, 429, 200]
     assert store.get("acc-5") is not None
-    assert "You are **Ed**" in texts(at)
+    assert "You are **Listener \\#" in texts(at)
 
 
 def test_an_expired_token_is_refreshed(spotify: FakeSpotify, store: Store) -> None:
@@ -139,6 +144,33 @@ def test_an_expired_token_is_refreshed(spotify: FakeSpotify, store: Store) -> No
     assert not at.error
     assert len(_calls(spotify, "/api/token")) == 2  # the code exchange, then the refresh
     assert [c.status for c in _calls(spotify, "/v1/me")][-2:] == [401, 200]
+
+
+def test_a_public_name_is_chosen_after_login_and_kept_on_the_next(spotify: FakeSpotify, store: Store) -> None:
+    ana = sample_user("acc-7", "Ana Real", ARTISTS)
+    spotify.issue_code("code-7", ana)
+    at = _return_from_spotify("code-7")
+    assert store.get("acc-7").display_name == ""
+    (field,) = [t for t in at.text_input if t.key == "spotify_name"]
+    assert field.label == LABEL
+    field.input(" Jazz\u202ecat ").run()
+    at.button(key="spotify_refresh").click().run()
+    assert not at.error and store.get("acc-7").display_name == "Jazzcat"  # cleaned: clean_name
+    assert "You are **Jazzcat**" in texts(at)
+
+    spotify.issue_code("code-8", ana)  # another day, another browser session: nothing typed
+    later = _return_from_spotify("code-8")
+    assert store.get("acc-7").display_name == "Jazzcat"
+    assert "You are **Jazzcat**" in texts(later)
+    later.text_input(key="spotify_name").input("Bebop").run()
+    later.button(key="spotify_refresh").click().run()
+    assert store.get("acc-7").display_name == "Bebop"
+
+
+def test_before_login_the_spotify_way_says_how_the_public_name_works(spotify: FakeSpotify, app) -> None:
+    at = app()
+    assert not [t for t in at.text_input if t.key == "spotify_name"]  # chosen once back from Spotify
+    assert "Others never see your Spotify name" in texts(at)
 
 
 def test_a_server_without_spotify_settings_explains_how_and_offers_the_other_ways(app) -> None:

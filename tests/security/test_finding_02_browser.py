@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from soulmate_adapters import open_store
+from soulmate_app.public_name import LABEL
 from soulmate_core.demo import demo_population
 from soulmate_core.profile import make_profile
 from tests import export_fixtures as fx
@@ -116,8 +117,8 @@ def _join_by_export(page, base: str, export: Path) -> None:
     page.goto(base + "/")
     page.get_by_role("tab", name="Upload your data export").click()
     page.locator("input[type=file]").set_input_files(str(export))
-    page.get_by_label("Your name, as others will see it").fill("Viewer")
-    page.get_by_label("Your name, as others will see it").press("Enter")
+    page.get_by_label(LABEL).fill("Viewer")
+    page.get_by_label(LABEL).press("Enter")
     page.get_by_role("button", name="Build my profile").click()
     sync_api.expect(page.get_by_text("You are Viewer")).to_be_visible(timeout=60_000)
 

@@ -110,7 +110,7 @@ def test_a_delete_whose_version_bump_fails_changes_nothing_and_its_retry_removes
     proxy: Proxy, table: str, direct: DynamoDBStore, spotify: FakeSpotify
 ) -> None:
     here, elsewhere = Api(table, spotify), Api(table, spotify)
-    assert here("POST", "/taste-profile", "tok-ana", {"discoverable": True})[0] == 200
+    assert here("POST", "/taste-profile", "tok-ana", {"discoverable": True, "display_name": "Ana"})[0] == 200
     assert here("POST", "/taste-profile", "tok-bo", {"discoverable": True})[0] == 200
     assert here.matched() == elsewhere.matched() == ["Ana"]
     before, stored = direct.version(), direct.get("acc-ana")

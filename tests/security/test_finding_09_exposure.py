@@ -5,6 +5,10 @@ shared nothing sees no one's name or artists.
 Spotify account id, or a legacy username used as one): they give an alias, an HMAC of the id under
 the server's key, and the name the listener chose followed by a tag of that alias, so a copied name
 cannot pass for its first owner. Every figure about the pair is rounded to whole points.
+
+Nor do they give the name Spotify has for a listener (often a real name, chosen for Spotify, never
+for this product): someone who logged in with Spotify and chose no public name is
+``Listener #tag`` to everyone else, through the API and on the dashboard alike.
 """
 
 from __future__ import annotations
@@ -19,13 +23,15 @@ from streamlit.testing.v1 import AppTest
 
 from soulmate_adapters import open_store
 from soulmate_app.escape import md
+from soulmate_app.login_binding import NONCE_KEY
+from soulmate_app.oauth_state import sign_state
 from soulmate_core import Store, TasteProfile
 from soulmate_core.handles import DEVELOPMENT_KEY, alias, public_name
 from soulmate_core.profile import make_profile
 from soulmate_core.settings import Settings
 from tests.cli_runner import run
 from tests.dashboard.conftest import DASHBOARD, figures, sign_in_as_persona, texts
-from tests.fakes.spotify_server import FakeSpotify, sample_user
+from tests.fakes.spotify_server import FakeSpotify, FakeUser, sample_user
 from tests.security.harness import Api
 
 PERSONA = "demo-0042"
@@ -52,11 +58,15 @@ def listeners(spotify: FakeSpotify) -> FakeSpotify:
     return spotify
 
 
+CHOSEN = {"tok-ana": "Ana", "tok-tim1": "Tim", "tok-tim2": "Tim"}  # John chose no public name
+
+
 def _matches(spotify: FakeSpotify, store: Store, secret: str | None = None) -> dict[str, Any]:
     settings = Settings(spotify_api_base=spotify.api_base, spotify_timeout=2.0, alias_secret=secret)
     api = Api(settings, store)
     for token in ("tok-ana", "tok-john", "tok-tim1", "tok-tim2"):
-        assert api("POST", "/taste-profile", token=token, body={"discoverable": True})[0] == 200
+        body = {"discoverable": True} | ({"display_name": CHOSEN[token]} if token in CHOSEN else {})
+        assert api("POST", "/taste-profile", token=token, body=body)[0] == 200
     status, _, body = api("GET", "/matches/acc-ana", token="tok-ana")
     assert status == 200, body
     return body  # type: ignore[no-any-return]
@@ -98,6 +108,100 @@ def test_aliases_are_stable_and_depend_on_the_servers_key(listeners: FakeSpotify
 def test_figures_are_rounded_to_whole_points(listeners: FakeSpotify, store: Store) -> None:
     for figure in numbers(_matches(listeners, store)["matches"]):
         assert figure == round(figure, 2)
+
+
+# --- Spotify's name for a listener is not their public name ----------------------------------------
+
+REAL, OTHER_REAL = "John Smith", "Jane Doe"  # what Spotify's /me calls them: real names
+STATE_KEY = b"test-state-key"
+
+
+@pytest.fixture
+def real_names(listeners: FakeSpotify) -> FakeSpotify:
+    """Two more Spotify listeners of Ana's taste: John chose no public name, Jane chose "Jazzcat"."""
+    listeners.add_user("tok-real", sample_user("acc-real", REAL, ARTISTS))
+    listeners.add_user("tok-jazz", sample_user("acc-jazz", OTHER_REAL, ARTISTS))
+    return listeners
+
+
+def test_a_spotify_name_reaches_no_one_else_through_the_api(real_names: FakeSpotify, store: Store) -> None:
+    api = Api(Settings(spotify_api_base=real_names.api_base, spotify_timeout=2.0), store)
+    posts = [
+        ("tok-real", {"discoverable": True}),
+        ("tok-jazz", {"discoverable": True, "display_name": "Jazzcat"}),
+        ("tok-ana", {"discoverable": True, "display_name": "Ana"}),
+        ("tok-tim1", {"discoverable": True}),
+    ]
+    for token, body in posts:
+        assert api("POST", "/taste-profile", token=token, body=body)[0] == 200
+    again = api("POST", "/taste-profile", token="tok-real", body={"discoverable": True})  # no name again
+    assert again[0] == 200 and again[2]["display_name"] == ""
+    assert store.get("acc-real").display_name == ""  # type: ignore[union-attr]  # nor is it stored
+
+    john, jane = alias("acc-real", DEVELOPMENT_KEY), alias("acc-jazz", DEVELOPMENT_KEY)
+    for token, user_id in (("tok-ana", "acc-ana"), ("tok-tim1", "acc-tim1")):
+        status, _, body = api("GET", "/matches/" + user_id, token=token, query={"limit": "50"})
+        assert status == 200, body
+        shown = {m["handle"]: m["display_name"] for m in body["matches"]}
+        assert shown[john] == f"Listener #{john[:4]}"
+        assert shown[jane] == f"Jazzcat #{jane[:4]}"
+        text = json.dumps(body)
+        assert REAL not in text and OTHER_REAL not in text and "Smith" not in text, user_id
+        assert api("GET", "/me", token=token)[2]["display_name"] not in (REAL, OTHER_REAL)
+
+
+def _spotify_login(at: AppTest, spotify: FakeSpotify, code: str, who: FakeUser) -> AppTest:
+    """``at`` (a browser session that opened Connect) landing back from Spotify's login as ``who``."""
+    spotify.issue_code(code, who)
+    at.query_params["code"] = code
+    at.query_params["state"] = sign_state(STATE_KEY, at.session_state[NONCE_KEY])
+    at.run()
+    assert not at.exception and not at.error, (at.exception, at.error)
+    return at
+
+
+def test_on_the_dashboard_a_spotify_login_is_its_chosen_name_or_an_alias(
+    store_url: str, dashboard_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeSpotify(client_id="test-client", client_secret="test-secret") as spotify:
+        for name, value in (
+            ("SPOTIFY_CLIENT_ID", "test-client"),
+            ("SPOTIFY_CLIENT_SECRET", "test-secret"),
+            ("SOULMATE_STATE_SECRET", STATE_KEY.decode()),
+            ("SOULMATE_SPOTIFY_API_BASE", spotify.api_base),
+            ("SOULMATE_SPOTIFY_ACCOUNTS_BASE", spotify.base_url),
+        ):
+            monkeypatch.setenv(name, value)
+        persona = dashboard_store.get(PERSONA)
+        assert persona is not None
+        taste = [(a.name, list(a.genres)) for a in persona.top_artists(limit=8)]
+        john = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+        _spotify_login(john, spotify, "code-john", sample_user("acc-real", REAL, taste))
+        jane = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+        _spotify_login(jane, spotify, "code-jane", sample_user("acc-jazz", OTHER_REAL, taste))
+        jane.text_input(key="spotify_name").input("Jazzcat").run()
+        jane.button(key="spotify_refresh").click().run()
+        for seen_by_self in (john, jane):
+            seen_by_self.switch_page("pages/privacy.py").run()
+            seen_by_self.toggle(key="discoverable").set_value(True).run()
+    assert {p.user_id: p.display_name for p in dashboard_store.iter_all() if p.source == "spotify"} == {
+        "acc-real": "",
+        "acc-jazz": "Jazzcat",
+    }
+
+    viewer = _real_listener(dashboard_store, "Quinn Real")  # another real listener, of that taste
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.session_state["soulmate_user_id"] = viewer.user_id
+    at.run()
+    at.switch_page("pages/soulmates.py").run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert md(public_name("acc-real", "", DEVELOPMENT_KEY)) in shown  # "Listener #tag"
+    assert md(f"Jazzcat #{alias('acc-jazz', DEVELOPMENT_KEY)[:4]}") in shown
+    for page in ("pages/soulmates.py", "pages/compare.py", "pages/taste_map.py"):
+        at.switch_page(page).run()
+        seen = _everything(at)
+        assert REAL not in seen and OTHER_REAL not in seen and "Smith" not in seen, page
 
 
 def test_cli_table_shows_handles_not_ids(
