@@ -117,8 +117,8 @@ def _join_by_export(page, base: str, export: Path) -> None:
     page.goto(base + "/")
     page.get_by_role("tab", name="Upload your data export").click()
     page.locator("input[type=file]").set_input_files(str(export))
-    page.get_by_label(LABEL).fill("Viewer")
-    page.get_by_label(LABEL).press("Enter")
+    page.get_by_label(LABEL, exact=True).fill("Viewer")
+    page.get_by_label(LABEL, exact=True).press("Enter")
     page.get_by_role("button", name="Build my profile").click()
     sync_api.expect(page.get_by_text("You are Viewer")).to_be_visible(timeout=60_000)
 
