@@ -461,7 +461,10 @@ def _from_arrays(arrays: Mapping[str, NDArray[np.generic]]) -> Snapshot:
 
 
 def _half(rows: SparseRows) -> SparseRows:
-    return rows.with_data(_halved(rows.data))
+    """``rows``, their own weights (``take`` made them) rounded in place: no second copy of a
+    million listeners' non-zeros at the build's peak."""
+    rows.data[:] = rows.data.astype(np.float16)
+    return rows
 
 
 def _halved(values: NDArray[np.float32]) -> NDArray[np.float32]:
