@@ -72,13 +72,6 @@ def population_stats(snapshot: Snapshot) -> PopulationStats:
     return PopulationStats(population.size, population.artist_holders, niche)
 
 
-def listener_ids(matcher: Matcher) -> list[str]:
-    """Everyone the index holds now: the snapshot's rows still current, then those written since."""
-    fresh, dead = matcher.since_snapshot()
-    ids = matcher.snapshot.rows.user_ids
-    return [ids[i] for i in np.flatnonzero(~dead).tolist()] + list(fresh.user_ids)
-
-
 def demo_personas(store: Store, count: int = DEFAULT_USERS) -> list[TasteProfile]:
     """The discoverable demo personas among the first ``count``, by user id: read by id, with
     no pass over the store and no wait for the match index."""
