@@ -167,6 +167,15 @@ class Population:
         return tuple(self.genre_holders)
 
     @cached_property
+    def artist_key_order(self) -> NDArray[np.intp]:
+        """Each artist column's place when the keys are sorted."""
+        return _places(self.artist_keys)
+
+    @cached_property
+    def genre_key_order(self) -> NDArray[np.intp]:
+        return _places(self.genre_keys)
+
+    @cached_property
     def genre_idf_by_column(self) -> NDArray[np.float64]:
         return self._idf(np.array(list(self.genre_holders.values()), dtype=np.int64))
 
@@ -227,6 +236,12 @@ class Population:
         vector: NDArray[np.float64] = np.asarray(values) @ self.factors[list(columns)]
         unit: NDArray[np.float64] = unit_rows(vector[None, :])[0]
         return unit
+
+
+def _places(keys: Sequence[str]) -> NDArray[np.intp]:
+    places = np.empty(len(keys), dtype=np.intp)
+    places[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
+    return places
 
 
 def dense_rows(rows: Sequence[Mapping[str, float]], vocabulary: Mapping[str, int]) -> Matrix:

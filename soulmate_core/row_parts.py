@@ -32,41 +32,45 @@ class RowExplainer:
 
     def __init__(self, me: TasteProfile, taste: Taste, population: Population, blend: Blend = DEFAULT_BLEND):
         self.me, self.taste, self.population, self.blend = me, taste, population, blend
-        self._artists = _Mine.of(taste.artists, population.artist_columns, population.artist_keys)
-        self._genres = _Mine.of(taste.genres, population.genre_columns, population.genre_keys)
+        self._artists = _Mine.of(
+            taste.artists, population.artist_columns, population.artist_keys, population.artist_key_order
+        )
+        self._genres = _Mine.of(
+            taste.genres, population.genre_columns, population.genre_keys, population.genre_key_order
+        )
         self._genre_shares = np.zeros(len(population.genre_keys))
         for key, share in me.genre_weights.items():
             if key in population.genre_columns:
                 self._genre_shares[population.genre_columns[key]] = share
 
     def explain(self, rows: Rows, picked: NDArray[np.intp]) -> list[Match]:
+        """The matches with rows ``picked``, in that order; each part computed for all of them at once."""
+        artists, genres = rows.artists.take(picked), rows.genres.take(picked)
+        artist_values, artist_parts, artist_counts = self._artists.shared(artists)
+        genre_values, genre_parts, genre_counts = self._genres.shared(genres)
+        overlaps = self._overlaps(genres)
+        with_genres = (rows.has_genres[picked] & bool(self.taste.genres)).tolist()
         latent = self._latent(rows, picked)
         return [
             assemble(
                 self.me.user_id,
                 _Named(rows.user_ids[i], rows.display_names[i]),
-                self._parts(rows, int(i), latent[n]),
+                Parts(
+                    artist_values[n],
+                    artist_parts[n],
+                    genre_values[n] if with_genres[n] else None,
+                    genre_parts[n],
+                    latent[n],
+                    overlaps[n] if with_genres[n] else 0.0,
+                    artist_counts[n],
+                    genre_counts[n],
+                ),
                 self.taste.names,
                 self.population,
                 self.blend,
             )
             for n, i in enumerate(picked.tolist())
         ]
-
-    def _parts(self, rows: Rows, i: int, latent: float | None) -> Parts:
-        artist_value, artist_parts, artist_count = self._artists.shared(rows.artists, i)
-        genre_value, genre_parts, genre_count = self._genres.shared(rows.genres, i)
-        genres = bool(self.taste.genres) and bool(rows.has_genres[i])
-        return Parts(
-            artist_value,
-            artist_parts,
-            genre_value if genres else None,
-            genre_parts,
-            latent,
-            self._overlap(rows, i) if genres else 0.0,
-            artist_count,
-            genre_count,
-        )
 
     def _latent(self, rows: Rows, picked: NDArray[np.intp]) -> list[float | None]:
         mine = self.taste.latent
@@ -76,15 +80,19 @@ class RowExplainer:
         known: list[bool] = rows.has_latent[picked].tolist()
         return [min(1.0, max(0.0, float(v))) if k else None for v, k in zip(values, known, strict=True)]
 
-    def _overlap(self, rows: Rows, i: int) -> float:
-        """``scoring.overlap`` of the genre shares: theirs are the unit row over rarity, renormalised."""
-        start, end = rows.genres.indptr[i], rows.genres.indptr[i + 1]
-        columns = rows.genres.indices[start:end]
-        raw = rows.genres.data[start:end] / self.population.genre_idf_by_column[columns]
-        total = float(raw.sum())
-        if not total:
-            return 0.0
-        return weighted_jaccard(float(np.minimum(self._genre_shares[columns], raw / total).sum()))
+    def _overlaps(self, genres: SparseRows) -> list[float]:
+        """``scoring.overlap`` of the genre shares, per row: theirs are the unit row over rarity,
+        renormalised."""
+        owner = genres.row_of
+        raw = genres.data / self.population.genre_idf_by_column[genres.indices]
+        total = np.bincount(owner, weights=raw, minlength=len(genres))
+        shares = raw / np.where(total > 0, total, 1.0)[owner]
+        common = np.bincount(
+            owner, weights=np.minimum(self._genre_shares[genres.indices], shares), minlength=len(genres)
+        )
+        return [
+            weighted_jaccard(c) if t else 0.0 for c, t in zip(common.tolist(), total.tolist(), strict=True)
+        ]
 
 
 @dataclass(frozen=True)
@@ -94,32 +102,39 @@ class _Mine:
     values: NDArray[np.float64]
     held: NDArray[np.bool_]
     keys: Sequence[str]
+    key_order: NDArray[np.intp]
+    """Each column's place in the keys' sorted order: ties between equal shares go by key."""
 
     @classmethod
-    def of(cls, weights: Mapping[str, float], columns: Mapping[str, int], keys: Sequence[str]) -> _Mine:
+    def of(
+        cls,
+        weights: Mapping[str, float],
+        columns: Mapping[str, int],
+        keys: Sequence[str],
+        key_order: NDArray[np.intp],
+    ) -> _Mine:
         values, held = np.zeros(len(keys)), np.zeros(len(keys), dtype=bool)
         norm = float(np.sqrt(sum(v * v for v in weights.values())))
         for key, value in weights.items():
             if norm and key in columns:
                 values[columns[key]], held[columns[key]] = value / norm, True
-        return cls(values, held, keys)
+        return cls(values, held, keys, key_order)
 
-    def shared(self, rows: SparseRows, i: int) -> tuple[float, list[tuple[str, float]], int]:
-        """With row ``i``: the cosine, the ``SHOWN_SHARED`` largest shared keys' shares of it
+    def shared(self, rows: SparseRows) -> tuple[list[float], list[list[tuple[str, float]]], list[int]]:
+        """Per row: the cosine with it, the ``SHOWN_SHARED`` largest shared keys' shares of it
         (largest first, ties by key), and how many keys they share."""
-        start, end = rows.indptr[i], rows.indptr[i + 1]
-        columns = rows.indices[start:end]
+        owner, columns = rows.row_of, rows.indices
         both = self.held[columns]
-        columns = columns[both]
-        parts = self.values[columns] * rows.data[start:end][both]
-        if len(parts) > SHOWN_SHARED:  # the largest, and any tied with the last of them
-            bar = np.partition(parts, len(parts) - SHOWN_SHARED)[len(parts) - SHOWN_SHARED]
-            top = parts >= bar
-            columns, shown = columns[top], parts[top]
-        else:
-            shown = parts
-        named = sorted(
-            zip((self.keys[c] for c in columns.tolist()), shown.tolist(), strict=True),
-            key=lambda kv: (-kv[1], kv[0]),
-        )
-        return min(1.0, float(parts.sum())), named[:SHOWN_SHARED], len(parts)
+        owner, columns = owner[both], columns[both]
+        parts = self.values[columns] * rows.data[both]
+        count = len(rows)
+        order = np.lexsort((self.key_order[columns], -parts, owner))
+        first = np.searchsorted(owner[order], np.arange(count))
+        kept = order[np.arange(len(order)) - first[owner[order]] < SHOWN_SHARED]
+        named: list[list[tuple[str, float]]] = [[] for _ in range(count)]
+        for row, column, part in zip(
+            owner[kept].tolist(), columns[kept].tolist(), parts[kept].tolist(), strict=True
+        ):
+            named[row].append((self.keys[column], part))
+        sums = np.bincount(owner, weights=parts, minlength=count)
+        return np.minimum(sums, 1.0).tolist(), named, np.bincount(owner, minlength=count).tolist()
