@@ -242,7 +242,7 @@ def _profile(args: argparse.Namespace, store: Store) -> int:
 def _matches(args: argparse.Namespace, store: Store) -> int:
     index = open_index(store, args.store)
     if args.all:
-        for line in every_users_matches(index.matcher(), store.iter_all(), args.limit, args.store):
+        for line in every_users_matches(index.matcher(), store, args.limit, args.store):
             sys.stdout.write(line)
         return 0
     matches = service.exact_matches_for if args.exact else service.matches_for

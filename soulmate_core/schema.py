@@ -136,20 +136,7 @@ class MatchOut(_Model):
 
     @classmethod
     def of(cls, found: Match, alias_key: bytes) -> MatchOut:
-        return cls(
-            handle=alias(found.other_id, alias_key),
-            display_name=public_name(found.other_id, found.other_display_name, alias_key),
-            score=_rounded(min(1.0, max(0.0, found.score))),
-            components=[
-                ComponentOut(name=c.name, weight=_rounded(c.weight), value=_rounded(c.value))
-                for c in found.components
-            ],
-            shared_artists=[_shared(s) for s in found.shared_artists],
-            shared_genres=[_shared(s) for s in found.shared_genres],
-            shared_artist_count=found.shared_artist_count,
-            shared_genre_count=found.shared_genre_count,
-            summary=clean_text(found.summary, len(found.summary)),
-        )
+        return cls.model_validate(match_body(found, alias_key))
 
 
 class MatchesOut(_Model):
@@ -161,15 +148,35 @@ class MatchesOut(_Model):
 
     @classmethod
     def of(cls, user_id: str, found: list[Match], alias_key: bytes) -> MatchesOut:
-        return cls(user_id=user_id, matches=[MatchOut.of(m, alias_key) for m in found])
+        return cls.model_validate(matches_body(user_id, found, alias_key))
 
 
-def _shared(item: SharedItem) -> SharedOut:
-    """Built without validation: its fields are typed values made here, and an answer of every
-    user's matches holds two hundred of them per user."""
-    return SharedOut.model_construct(
-        name=clean_text(item.name), contribution=_rounded(item.contribution), niche=item.niche
-    )
+def matches_body(user_id: str, found: list[Match], alias_key: bytes) -> dict[str, Any]:
+    """``MatchesOut`` as plain JSON-safe data: what ``of`` validates, and what an answer of every
+    user's matches writes as it is (two hundred shared items per user; see ``soulmate_cli.every_match``)."""
+    return {"schema_version": 2, "user_id": user_id, "matches": [match_body(m, alias_key) for m in found]}
+
+
+def match_body(found: Match, alias_key: bytes) -> dict[str, Any]:
+    """``MatchOut`` as plain data: the other by alias and public name, every figure rounded."""
+    return {
+        "handle": alias(found.other_id, alias_key),
+        "display_name": public_name(found.other_id, found.other_display_name, alias_key),
+        "score": _rounded(min(1.0, max(0.0, found.score))),
+        "components": [
+            {"name": c.name, "weight": _rounded(c.weight), "value": _rounded(c.value)}
+            for c in found.components
+        ],
+        "shared_artists": [_shared(s) for s in found.shared_artists],
+        "shared_genres": [_shared(s) for s in found.shared_genres],
+        "shared_artist_count": found.shared_artist_count,
+        "shared_genre_count": found.shared_genre_count,
+        "summary": clean_text(found.summary, len(found.summary)),
+    }
+
+
+def _shared(item: SharedItem) -> dict[str, Any]:
+    return {"name": clean_text(item.name), "contribution": _rounded(item.contribution), "niche": item.niche}
 
 
 def _rounded(value: float) -> float:
