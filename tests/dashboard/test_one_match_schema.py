@@ -1,5 +1,6 @@
-"""One match schema everywhere: the CLI's JSON, the API's ``GET /matches`` and the dashboard's
-download of the same person's matches are the same document, valid against ``MatchesOut``."""
+"""One match schema everywhere: the CLI's JSON, its line of ``matches --all``, the API's
+``GET /matches`` and the dashboard's download of the same person's matches are the same document,
+valid against ``MatchesOut``."""
 
 from __future__ import annotations
 
@@ -34,6 +35,15 @@ def from_cli(capsys: pytest.CaptureFixture[str], store_url: str) -> Any:
     return json.loads(out)
 
 
+def from_every_users_matches(capsys: pytest.CaptureFixture[str], store_url: str) -> Any:
+    code, out, err = run(
+        capsys, "--store", store_url, "matches", "--all", "--limit", str(LIMIT), "--format", "jsonl"
+    )
+    assert code == 0, err
+    (line,) = [json.loads(line) for line in out.splitlines() if json.loads(line)["user_id"] == PERSONA]
+    return line
+
+
 def from_api(store_url: str) -> Any:
     """The persona's own Spotify token asks the API for their matches."""
     with FakeSpotify() as spotify:
@@ -58,17 +68,18 @@ def from_dashboard(app: Callable[[], AppTest], downloaded: Callable[[DownloadBut
     return json.loads(downloaded(button).content)
 
 
-def test_cli_api_and_dashboard_give_the_same_matches_document(
+def test_cli_every_line_api_and_dashboard_give_the_same_matches_document(
     capsys: pytest.CaptureFixture[str],
     store_url: str,
     app: Callable[[], AppTest],
     downloaded: Callable[[DownloadButton], MemoryFile],
 ) -> None:
     cli, api, dashboard = from_cli(capsys, store_url), from_api(store_url), from_dashboard(app, downloaded)
+    line = from_every_users_matches(capsys, store_url)
 
-    for document in (cli, api, dashboard):
+    for document in (cli, line, api, dashboard):
         parsed = MatchesOut.model_validate(document)
         assert parsed.schema_version == 2 and parsed.user_id == PERSONA
         assert len(parsed.matches) == LIMIT
         assert set(document) == set(MatchesOut.model_fields)  # nothing more, nothing less
-    assert cli == api == dashboard
+    assert cli == line == api == dashboard
