@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from soulmate_app import charts, data, people, session
+from soulmate_app import charts, data, explain, people, session
 from soulmate_app.escape import md
-from soulmate_app.explain import component_rows, shared_line
 from soulmate_core import family_weights, shared_and_unique, union_top
 
 profile = session.require_profile()
@@ -25,7 +24,9 @@ chosen = st.selectbox(
 )
 m = by_id[chosen]
 name = people.name_of(m)
-st.markdown(f"### You and {md(name)}: score {round(100 * m.score)}")
+st.markdown(f"### You and {md(name)}: score {explain.score_points(m)}")
+if explain.meaning(m):
+    st.caption(explain.meaning(m))
 st.markdown(md(m.summary))
 other = data.store().get(m.other_id)
 if other is None:
@@ -54,7 +55,4 @@ b.markdown("**Both of you**\n\n" + ("\n".join(f"- {md(n)}" for n in shared) or "
 c.markdown(f"**Only {md(name)}**\n\n" + ("\n".join(f"- {md(n)}" for n in only_them) or "—"))
 
 st.subheader("Why this score")
-st.dataframe(component_rows(m), hide_index=True)
-st.caption(shared_line("Shared artists", m.shared_artists, m.shared_artist_count))
-if m.shared_genres:
-    st.caption(shared_line("Shared genres", m.shared_genres, m.shared_genre_count))
+explain.show(m)

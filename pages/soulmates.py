@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from soulmate_app import charts, data, flows, nav, people, session
+from soulmate_app import charts, data, explain, flows, nav, people, session
 from soulmate_app.escape import md
-from soulmate_app.explain import shared_line
 
 profile = session.require_profile()
 st.title("Your soulmates")
@@ -32,12 +31,11 @@ st.download_button(
 )
 for rank, (m, name) in enumerate(zip(found, names, strict=True), start=1):
     with st.container(border=True):
-        st.markdown(f"**{rank}. {md(name)}** · score **{round(100 * m.score)}**")
-        st.progress(min(1.0, m.score))
+        st.markdown(f"**{rank}. {md(name)}** · score **{explain.score_points(m)}**")
+        st.progress(min(1.0, m.score), text=explain.meaning(m) or None)
         st.markdown(md(m.summary))
-        st.caption(shared_line("Shared artists", m.shared_artists, m.shared_artist_count))
-        if m.shared_genres:
-            st.caption(shared_line("Shared genres", m.shared_genres, m.shared_genre_count))
+        with st.expander(f"Why {explain.score_points(m)} points"):
+            explain.show(m)
         if st.button("Compare", key=f"compare_{people.handle_of(m)}"):
             st.session_state["compare_with"] = m.other_id
             st.switch_page(nav.COMPARE)

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from soulmate_app import explain
 from soulmate_app.escape import plotly as shown
 from soulmate_core import ArtistEntry, Match
 from soulmate_core.insights import DriftRow
@@ -137,31 +138,26 @@ def latent_bars(labels: Sequence[str], values: Sequence[float]) -> go.Figure:
 
 
 def match_scores(found: Sequence[Match], names: Sequence[str]) -> go.Figure:
-    """Each soulmate's score, stacked by the components that make it up; ``names`` are how each is
-    shown (``people``)."""
+    """Each soulmate's score, stacked by the parts that count towards it, in the points the
+    explanation gives them (``explain.reasons``); ``names`` are how each is shown (``people``)."""
     labels = [f"{i}. {shown(name)}" for i, name in enumerate(names, start=1)][::-1]
-    component_names: list[str] = []
-    for m in found:
-        for c in m.components:
-            if c.name not in component_names:
-                component_names.append(c.name)
+    points = [{r.component: r.points for r in explain.reasons(m)} for m in found]
+    components = list(dict.fromkeys(name for found_points in points for name in found_points))
     fig = go.Figure()
-    for i, name in enumerate(component_names):
-        values = [round(100 * sum(c.contribution for c in m.components if c.name == name), 1) for m in found][
-            ::-1
-        ]
+    for i, name in enumerate(components):
+        label = explain.LABELS.get(name, name)
         fig.add_trace(
             go.Bar(
-                x=values,
+                x=[p.get(name, 0) for p in points][::-1],
                 y=labels,
                 orientation="h",
-                name=name,
+                name=label,
                 marker_color=PALETTE[i % len(PALETTE)],
-                hovertemplate=f"%{{y}}<br>{name}: %{{x}} points<extra></extra>",
+                hovertemplate=f"%{{y}}<br>{label}: %{{x}} points<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.15})
-    fig.update_xaxes(title="match score (0–100), by component", range=[0, 100])
+    fig.update_xaxes(title="match score (0–100), by the parts that count", range=[0, 100])
     return _layout(fig, "Your soulmates", height=max(320, 34 * len(found) + 140))
 
 

@@ -17,7 +17,6 @@ from soulmate_adapters import open_store
 from soulmate_core.snapshot import Snapshot
 from soulmate_core.sparse import NUMPY_PRODUCTS, Products
 from soulmate_core.store import Store
-from soulmate_core.taste_map import ArtistNames
 from soulmate_core.taste_rows import TasteRows
 
 log = logging.getLogger("soulmate.index")
@@ -33,14 +32,10 @@ def build_in_parallel(store: Store, store_url: str | None, workers: int | None =
     else:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             parts = pool.starmap(_read_own, [(store_url, part, workers) for part in range(workers)])
-    collected = TasteRows.merge([rows for rows, _ in parts])
-    names: dict[str, str] = {}
-    for _, found in parts:
-        for key, name in found.items():
-            names.setdefault(key, name)
+    collected = TasteRows.merge(parts)
     del parts
     log.info("read %d discoverable listeners in %.1f s", len(collected), time.perf_counter() - started)
-    return Snapshot.of_rows(collected, names, version, products=fastest_products())
+    return Snapshot.of_rows(collected, version, products=fastest_products())
 
 
 def fastest_products() -> Products:
@@ -51,7 +46,7 @@ def fastest_products() -> Products:
     return ScipyProducts()
 
 
-def _read_own(store_url: str | None, part: int, parts: int) -> tuple[TasteRows, dict[str, str]]:
+def _read_own(store_url: str | None, part: int, parts: int) -> TasteRows:
     store = open_store(store_url)
     try:
         return _read(store, part, parts)
@@ -59,8 +54,6 @@ def _read_own(store_url: str | None, part: int, parts: int) -> tuple[TasteRows, 
         store.close()
 
 
-def _read(store: Store, part: int, parts: int) -> tuple[TasteRows, dict[str, str]]:
-    names = ArtistNames()
+def _read(store: Store, part: int, parts: int) -> TasteRows:
     profiles = store.iter_all() if parts == 1 else store.iter_part(part, parts)
-    rows = TasteRows.collect(names.reading(p for p in profiles if p.discoverable))
-    return rows, names.names
+    return TasteRows.collect(p for p in profiles if p.discoverable)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -100,7 +100,9 @@ class Matcher:
         while True:
             base, fresh = self._candidates(query, me.user_id, delta, limit, probe)
             if not self.confirm:
-                explainer = RowExplainer(me, taste, self.snapshot.population, self.blend)
+                explainer = RowExplainer(
+                    me, taste, self.snapshot.population, self.snapshot.artist_names, self.blend
+                )
                 found = explainer.explain(self.snapshot.rows, np.asarray(base, dtype=np.intp))
                 found += [self._explain(me, taste, *delta.profiles[u]) for u in fresh]
                 break
@@ -109,7 +111,7 @@ class Matcher:
                 break
             limit *= 4  # many candidates left the store since the snapshot: look further
         found.sort(key=lambda m: (-m.score, m.other_id))
-        return found[:k]
+        return [placed(self.snapshot, m) for m in found[:k]]
 
     def _candidates(
         self, query: Query, me: str, delta: _Delta, limit: int, probe: int | None
@@ -154,4 +156,9 @@ def exact_top_k(
         if other.discoverable and other.user_id != me.user_id
     ]
     everyone.sort(key=lambda m: (-m.score, m.other_id))
-    return everyone[:k]
+    return [placed(snapshot, m) for m in everyone[:k]]
+
+
+def placed(snapshot: Snapshot, found: Match) -> Match:
+    """``found`` with the share of pairs of listeners here who score below it (``closeness``)."""
+    return replace(found, percentile=snapshot.spread.percentile(found.score))

@@ -255,6 +255,15 @@ def dense_rows(rows: Sequence[Mapping[str, float]], vocabulary: Mapping[str, int
     return matrix
 
 
+def unit_known(weights: Mapping[str, float], columns: Mapping[str, int]) -> dict[int, float]:
+    """The unit vector of ``weights`` on the known columns; unknown keys count towards the
+    length, as they do in the exact cosine."""
+    norm = float(np.sqrt(sum(v * v for v in weights.values())))
+    if norm == 0:
+        return {}
+    return {columns[k]: v / norm for k, v in weights.items() if k in columns}
+
+
 def unit_rows(matrix: Matrix) -> Matrix:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     unit: Matrix = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 1e-12)

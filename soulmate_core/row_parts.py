@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from soulmate_core.population import Population, Taste
 from soulmate_core.profile import TasteProfile
+from soulmate_core.related import Side, related_pairs, through_shared
 from soulmate_core.scoring import DEFAULT_BLEND, SHOWN_SHARED, Blend, Match, Parts, assemble, weighted_jaccard
 from soulmate_core.snapshot import Rows
 from soulmate_core.sparse import SparseRows
@@ -30,8 +31,18 @@ class _Named:
 class RowExplainer:
     """Explains matches of one asking user against rows of a snapshot."""
 
-    def __init__(self, me: TasteProfile, taste: Taste, population: Population, blend: Blend = DEFAULT_BLEND):
+    def __init__(
+        self,
+        me: TasteProfile,
+        taste: Taste,
+        population: Population,
+        artist_names: Sequence[str],
+        blend: Blend = DEFAULT_BLEND,
+    ):
+        """``artist_names``: each artist column's name (``Snapshot.artist_names``), for the other
+        side of related pairs."""
         self.me, self.taste, self.population, self.blend = me, taste, population, blend
+        self.artist_names = artist_names
         self._artists = _Mine.of(
             taste.artists, population.artist_columns, population.artist_keys, population.artist_key_order
         )
@@ -51,6 +62,7 @@ class RowExplainer:
         overlaps = self._overlaps(genres)
         with_genres = (rows.has_genres[picked] & bool(self.taste.genres)).tolist()
         latent = self._latent(rows, picked)
+        related, through = self._related(artists, genres, [value is not None for value in latent])
         return [
             assemble(
                 self.me.user_id,
@@ -64,6 +76,8 @@ class RowExplainer:
                     overlaps[n] if with_genres[n] else 0.0,
                     artist_counts[n],
                     genre_counts[n],
+                    related[n],
+                    through[n],
                 ),
                 self.taste.names,
                 self.population,
@@ -80,6 +94,28 @@ class RowExplainer:
         known: list[bool] = rows.has_latent[picked].tolist()
         return [min(1.0, max(0.0, float(v))) if k else None for v, k in zip(values, known, strict=True)]
 
+    def _related(
+        self, artists: SparseRows, genres: SparseRows, with_latent: list[bool]
+    ) -> tuple[list[list[tuple[str, str, float]]], list[float]]:
+        """Per row: its related pairs with me, and the latent part made of the artists we share."""
+        pairs: list[list[tuple[str, str, float]]] = [[] for _ in with_latent]
+        through = [0.0] * len(with_latent)
+        if not any(with_latent):
+            return pairs, through
+        keys, names = self.population.artist_keys, self.taste.names
+        mine = Side.of_weights(self.population, self.taste.artists, self.taste.genres)
+        for n, known in enumerate(with_latent):
+            if known:
+                theirs = Side.of(self.population, _row(artists, n), _row(genres, n))
+                pairs[n] = related_pairs(
+                    mine,
+                    theirs,
+                    lambda column: names.get(keys[column], keys[column]),
+                    self.artist_names.__getitem__,
+                )
+                through[n] = through_shared(mine, theirs, self.population)
+        return pairs, through
+
     def _overlaps(self, genres: SparseRows) -> list[float]:
         """``scoring.overlap`` of the genre shares, per row: theirs are the unit row over rarity,
         renormalised."""
@@ -93,6 +129,11 @@ class RowExplainer:
         return [
             weighted_jaccard(c) if t else 0.0 for c, t in zip(common.tolist(), total.tolist(), strict=True)
         ]
+
+
+def _row(rows: SparseRows, n: int) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
+    start, end = rows.indptr[n], rows.indptr[n + 1]
+    return rows.indices[start:end].astype(np.intp), rows.data[start:end]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from soulmate_core.closeness import word_for
 from soulmate_core.errors import CorruptItemError
 from soulmate_core.handles import alias, public_name
 from soulmate_core.profile import (
@@ -123,6 +124,12 @@ class SharedOut(_Model):
     niche: bool
 
 
+class RelatedOut(_Model):
+    mine: str = Field(description="An artist you play")
+    theirs: str = Field(description="A different artist they play, often played by the same people")
+    contribution: float = Field(description="What this pair adds to the score, through the latent part")
+
+
 class MatchOut(_Model):
     handle: str = Field(description="An opaque, stable alias of the other listener; never their user id")
     display_name: str = Field(description="Their chosen name and a short tag of the alias, e.g. 'Tim #k3x9'")
@@ -132,6 +139,20 @@ class MatchOut(_Model):
     shared_genres: list[SharedOut] = Field(description="The shared genres that add the most, largest first")
     shared_artist_count: int = Field(ge=0, description="How many artists the two share in all")
     shared_genre_count: int = Field(ge=0, description="How many genres the two share in all")
+    related_artists: list[RelatedOut] = Field(
+        default_factory=list,
+        description="Pairs of different artists that carry the latent part, largest first",
+    )
+    latent_from_shared: float = Field(
+        default=0.0,
+        description="What the latent part adds through the shared artists (the rest: related artists)",
+    )
+    percentile: float | None = Field(
+        default=None, ge=0, le=100, description="Share of pairs of listeners here who score below this one"
+    )
+    closeness: str | None = Field(
+        default=None, description="A plain word for the percentile, e.g. 'very close'"
+    )
     summary: str
 
     @classmethod
@@ -171,6 +192,17 @@ def match_body(found: Match, alias_key: bytes) -> dict[str, Any]:
         "shared_genres": [_shared(s) for s in found.shared_genres],
         "shared_artist_count": found.shared_artist_count,
         "shared_genre_count": found.shared_genre_count,
+        "related_artists": [
+            {
+                "mine": clean_text(r.mine),
+                "theirs": clean_text(r.theirs),
+                "contribution": _rounded(r.contribution),
+            }
+            for r in found.related_artists
+        ],
+        "latent_from_shared": _rounded(found.latent_from_shared),
+        "percentile": None if found.percentile is None else round(found.percentile, 1),
+        "closeness": None if found.percentile is None else word_for(found.percentile),
         "summary": clean_text(found.summary, len(found.summary)),
     }
 

@@ -15,7 +15,7 @@ The blend weights are chosen by cross-validation (``tuning``; docs/matching.md).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -23,6 +23,7 @@ import numpy as np
 
 from soulmate_core.population import Population, Taste, plain_taste
 from soulmate_core.profile import TasteProfile
+from soulmate_core.related import Side, related_pairs, through_shared
 
 COMPONENTS = ("artists", "genres", "latent")
 RELATED_TASTE = 0.5
@@ -80,6 +81,16 @@ class SharedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedPair:
+    """An artist one plays and a different one the other plays, which people tend to play
+    together: what this pair adds to the latent part of the score (``related``)."""
+
+    mine: str
+    theirs: str
+    contribution: float
+
+
+@dataclass(frozen=True, slots=True)
 class Match:
     user_id: str
     other_id: str
@@ -92,6 +103,13 @@ class Match:
     shared_artist_count: int
     """Artists the two share; ``shared_artists`` names the ``SHOWN_SHARED`` that add the most."""
     shared_genre_count: int
+    related_artists: tuple[RelatedPair, ...] = ()
+    """The pairs of different artists that add most to the latent part (``related``)."""
+    latent_from_shared: float = 0.0
+    """What the latent part adds through the artists both hold; the rest of it comes through
+    related artists and genres."""
+    percentile: float | None = None
+    """Share of pairs of listeners here who score below this (``closeness``); None when unknown."""
 
 
 def match(
@@ -119,15 +137,31 @@ def explain(
     """``match`` from tastes already computed (the index computes each profile's once)."""
     artist_value, artist_parts = _cosine_parts(taste_a.artists, taste_b.artists)
     genre_value, genre_parts = _cosine_parts(taste_a.genres, taste_b.genres)
+    latent = _latent_value(taste_a, taste_b)
+    related: list[tuple[str, str, float]] = []
+    latent_shared = 0.0
+    if population is not None and latent is not None:
+        keys = population.artist_keys
+        mine = Side.of_weights(population, taste_a.artists, taste_a.genres)
+        theirs = Side.of_weights(population, taste_b.artists, taste_b.genres)
+        related = related_pairs(
+            mine,
+            theirs,
+            lambda column: taste_a.names.get(keys[column], keys[column]),
+            lambda column: taste_b.names.get(keys[column], keys[column]),
+        )
+        latent_shared = through_shared(mine, theirs, population)
     parts = Parts(
         artist_value,
         artist_parts,
         genre_value if taste_a.genres and taste_b.genres else None,
         genre_parts,
-        _latent_value(taste_a, taste_b),
+        latent,
         overlap(a.genre_weights, b.genre_weights),
         len(artist_parts),
         len(genre_parts),
+        related,
+        latent_shared,
     )
     return assemble(a.user_id, b, parts, {**taste_b.names, **taste_a.names}, population, blend)
 
@@ -148,6 +182,10 @@ class Parts:
     genre_overlap: float
     artist_count: int
     genre_count: int
+    related: Sequence[tuple[str, str, float]] = ()
+    """(my artist, their artist, the pair's term of the latent value), largest first (``related``)."""
+    latent_shared: float = 0.0
+    """The part of the latent value made of the artists both hold (``related.through_shared``)."""
 
 
 class Other(Protocol):
@@ -184,6 +222,9 @@ def assemble(
         SharedItem(key, weights["genres"] * part, niche_genre(key))
         for key, part in parts.shared_genres[:SHOWN_SHARED]
     )
+    related = tuple(
+        RelatedPair(mine, theirs, weights["latent"] * term) for mine, theirs, term in parts.related
+    )
     score = min(1.0, max(0.0, sum(c.contribution for c in components)))
     return Match(
         user_id=user_id,
@@ -201,6 +242,8 @@ def assemble(
         ),
         shared_artist_count=parts.artist_count,
         shared_genre_count=parts.genre_count,
+        related_artists=related,
+        latent_from_shared=weights["latent"] * min(max(parts.latent_shared, 0.0), components[2].value),
     )
 
 

@@ -13,22 +13,23 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 from numpy.typing import NDArray
 
+from soulmate_core.closeness import ScoreSpread
 from soulmate_core.errors import CorruptItemError
-from soulmate_core.population import Population, Taste, unit_rows
+from soulmate_core.population import Population, Taste, unit_known, unit_rows
 from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.scoring import DEFAULT_BLEND, Blend
 from soulmate_core.sparse import NUMPY_PRODUCTS, Products, SparseRows, segment_sums
-from soulmate_core.taste_map import ArtistNames, TasteMap
+from soulmate_core.taste_map import TasteMap
 from soulmate_core.taste_rows import TasteRows
 
 log = logging.getLogger("soulmate.index")
 
-FORMAT = 6
+FORMAT = 7
 """Bumped whenever the file layout changes; an older file is rebuilt, never misread."""
 MIN_CLUSTERED = 2000
 """Below this many listeners a query scans everyone: exact, and still fast."""
@@ -88,8 +89,8 @@ class Rows:
     def of_tastes(cls, tastes: Mapping[str, tuple[str, Taste]], population: Population) -> Rows:
         """Rows for tastes folded in one by one (the delta since a snapshot): user id ->
         (display name, taste)."""
-        artists = [_unit_known(t.artists, population.artist_columns) for _, t in tastes.values()]
-        genres = [_unit_known(t.genres, population.genre_columns) for _, t in tastes.values()]
+        artists = [unit_known(t.artists, population.artist_columns) for _, t in tastes.values()]
+        genres = [unit_known(t.genres, population.genre_columns) for _, t in tastes.values()]
         latent = np.zeros((len(tastes), population.dims), dtype=np.float32)
         for i, (_, taste) in enumerate(tastes.values()):
             if taste.latent is not None:
@@ -225,6 +226,11 @@ class Snapshot:
     built_at: str
     taste_map: TasteMap
     """What the dashboard draws of everyone: the map, its clusters, named dimensions (``taste_map``)."""
+    artist_names: tuple[str, ...]
+    """Each artist column's name, as the first listener holding it spells it: explanations name
+    the other person's artists too."""
+    spread: ScoreSpread
+    """How scores spread over pairs of listeners here: what a score means (``closeness``)."""
 
     @classmethod
     def build(
@@ -237,22 +243,19 @@ class Snapshot:
         products: Products = NUMPY_PRODUCTS,
     ) -> Snapshot:
         """Fit the model on the discoverable ``profiles`` and lay them out as rows."""
-        names = ArtistNames()
-        collected = TasteRows.collect(names.reading(p for p in profiles if p.discoverable), progress)
-        return cls.of_rows(collected, names.names, store_version, seed=seed, products=products)
+        collected = TasteRows.collect((p for p in profiles if p.discoverable), progress)
+        return cls.of_rows(collected, store_version, seed=seed, products=products)
 
     @classmethod
     def of_rows(
         cls,
         collected: TasteRows,
-        artist_names: Mapping[str, str],
         store_version: str,
         *,
         seed: int = 0,
         products: Products = NUMPY_PRODUCTS,
     ) -> Snapshot:
-        """``build`` from discoverable listeners' rows already collected (in parallel, say);
-        ``artist_names``: artist key -> a name to label the taste map with."""
+        """``build`` from discoverable listeners' rows already collected (in parallel, say)."""
         stage = _Stages()
         population = Population.fit_rows(collected, seed=seed, products=products)
         stage.done(f"fitted the model ({population.dims} dimensions)")
@@ -274,9 +277,22 @@ class Snapshot:
         offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         probe = calibrate_probe(rows, offsets, centroids, seed)
         stage.done(f"calibrated the clusters a query scans ({probe})")
-        taste_map = TasteMap.build(collected, latent, population.factors, artist_names, seed=seed).take(order)
+        spread = ScoreSpread.sample(len(rows), partial(_row_scores, rows), seed)
+        names = dict(zip(collected.artist_keys, collected.artist_names, strict=True))
+        taste_map = TasteMap.build(collected, latent, population.factors, names, seed=seed).take(order)
         stage.done("drew the taste map")
-        return cls(population, rows, offsets, centroids, probe, store_version, utc_now_iso(), taste_map)
+        return cls(
+            population,
+            rows,
+            offsets,
+            centroids,
+            probe,
+            store_version,
+            utc_now_iso(),
+            taste_map,
+            collected.artist_names,
+            spread,
+        )
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -351,6 +367,12 @@ def calibrate_probe(rows: Rows, offsets: NDArray[np.int64], centroids: NDArray[n
     return min(clusters, needed)
 
 
+def _row_scores(rows: Rows, asker: int, others: NDArray[np.intp]) -> NDArray[np.float32]:
+    """Row ``asker``'s blended scores against rows ``others``."""
+    query = Query(_row_vector(rows.artists, asker), _row_vector(rows.genres, asker), rows.latent[asker])
+    return rows.scores(query, others, DEFAULT_BLEND)
+
+
 def _row_vector(rows: SparseRows, i: int) -> NDArray[np.float32]:
     vector = np.zeros(rows.width, dtype=np.float32)
     start, end = rows.indptr[i], rows.indptr[i + 1]
@@ -389,18 +411,9 @@ def _assign(points: NDArray[np.float32], centroids: NDArray[np.float32]) -> NDAr
 
 def _dense(weights: Mapping[str, float], columns: Mapping[str, int]) -> NDArray[np.float32]:
     vector = np.zeros(len(columns), dtype=np.float32)
-    for column, value in _unit_known(weights, columns).items():
+    for column, value in unit_known(weights, columns).items():
         vector[column] = value
     return vector
-
-
-def _unit_known(weights: Mapping[str, float], columns: Mapping[str, int]) -> dict[int, float]:
-    """The unit vector of ``weights`` on the known columns; unknown keys count towards the
-    length, as they do in the exact cosine."""
-    norm = float(np.sqrt(sum(v * v for v in weights.values())))
-    if norm == 0:
-        return {}
-    return {columns[k]: v / norm for k, v in weights.items() if k in columns}
 
 
 def _arrays(snapshot: Snapshot) -> dict[str, NDArray[np.generic]]:
@@ -425,6 +438,8 @@ def _arrays(snapshot: Snapshot) -> dict[str, NDArray[np.generic]]:
         "offsets": snapshot.offsets,
         "probe": np.array(snapshot.probe),
         "centroids": snapshot.centroids,
+        **_text_arrays("artist_names", list(snapshot.artist_names)),
+        "score_quantiles": snapshot.spread.quantiles,
         **snapshot.taste_map.arrays(),
     }
 
@@ -457,7 +472,11 @@ def _from_arrays(arrays: Mapping[str, NDArray[np.generic]]) -> Snapshot:
     centroids = arrays["centroids"].astype(np.float32, copy=False)
     probe = int(arrays["probe"])
     taste_map = TasteMap.from_arrays(arrays)
-    return Snapshot(population, rows, offsets, centroids, probe, store_version, built_at, taste_map)
+    names = tuple(_texts("artist_names", arrays))
+    spread = ScoreSpread(arrays["score_quantiles"].astype(np.float32, copy=False))
+    return Snapshot(
+        population, rows, offsets, centroids, probe, store_version, built_at, taste_map, names, spread
+    )
 
 
 def _half(rows: SparseRows) -> SparseRows:

@@ -13,13 +13,12 @@ Numpy only, computed once per build, so that no page load fits anything.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
-from soulmate_core.profile import TasteProfile
 from soulmate_core.sparse import SparseRows
 from soulmate_core.taste_rows import TasteRows
 
@@ -33,31 +32,12 @@ LEVELS = 1001
 """A spread keeps every sorted value up to this many listeners, and this many quantiles above."""
 FIT_SAMPLE = 20_000
 """Rows the projection and the map clusters are fitted on."""
-NAME_READERS = 2_000
-"""Artist names are spelled as the first this many listeners read spell them."""
 DRAWN = 2_000
 """Listeners drawn on the map, at most: a sample fixed at build time, the same on every load."""
 _ROUNDS = 20
 _TOTALS_BLOCK = 1 << 16
 
 Floats = NDArray[np.float32]
-
-
-class ArtistNames:
-    """Artist names as the first ``readers`` profiles of a stream spell them: the model keeps
-    artist keys only, and labels want names."""
-
-    def __init__(self, readers: int = NAME_READERS) -> None:
-        self.names: dict[str, str] = {}
-        self._left = readers
-
-    def reading(self, profiles: Iterable[TasteProfile]) -> Iterator[TasteProfile]:
-        for profile in profiles:
-            if self._left > 0:
-                self._left -= 1
-                for key, name in profile.artist_names().items():
-                    self.names.setdefault(key, name)
-            yield profile
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ class TasteRows:
     genre_keys: tuple[str, ...]
     artists: SparseRows
     genres: SparseRows
+    artist_names: tuple[str, ...]
+    """Each of ``artist_keys`` as the first profile that holds it spells it."""
 
     def __len__(self) -> int:
         return len(self.user_ids)
@@ -38,16 +40,28 @@ class TasteRows:
         """Read ``profiles`` once; ``progress`` hears the count read so far, every 1,000."""
         user_ids: list[str] = []
         names: list[str] = []
+        spelled: list[str] = []
         artists, genres = _Builder(), _Builder()
         for profile in profiles:
             user_ids.append(profile.user_id)
             names.append(profile.display_name)
-            artists.add(profile.artist_weights())
+            weights = profile.artist_weights()
+            fresh = [key for key in weights if key not in artists.vocabulary]
+            if fresh:  # names are read only for artists met for the first time
+                spelling = profile.artist_names()
+                spelled.extend(spelling[key] for key in fresh)
+            artists.add(weights)
             genres.add(profile.genre_weights)
             if progress and len(user_ids) % 1000 == 0:
                 progress(len(user_ids))
         return cls(
-            tuple(user_ids), tuple(names), artists.keys(), genres.keys(), artists.rows(), genres.rows()
+            tuple(user_ids),
+            tuple(names),
+            artists.keys(),
+            genres.keys(),
+            artists.rows(),
+            genres.rows(),
+            tuple(spelled),
         )
 
     @classmethod
@@ -55,6 +69,10 @@ class TasteRows:
         """The rows of ``parts`` one after another, over the union of their keys (first seen first)."""
         artist_keys, artists = _merged([(p.artist_keys, p.artists) for p in parts])
         genre_keys, genres = _merged([(p.genre_keys, p.genres) for p in parts])
+        spelled: dict[str, str] = {}
+        for part in parts:
+            for key, name in zip(part.artist_keys, part.artist_names, strict=True):
+                spelled.setdefault(key, name)
         return cls(
             tuple(u for p in parts for u in p.user_ids),
             tuple(n for p in parts for n in p.display_names),
@@ -62,6 +80,7 @@ class TasteRows:
             genre_keys,
             artists,
             genres,
+            tuple(spelled[key] for key in artist_keys),
         )
 
 

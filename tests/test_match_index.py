@@ -191,6 +191,7 @@ def explained(found: list[Match]) -> tuple[list[object], list[float]]:
             [c.name for c in m.components],
             [(s.name, s.niche) for s in m.shared_artists],
             [(s.name, s.niche) for s in m.shared_genres],
+            [(r.mine, r.theirs) for r in m.related_artists],
         )
         for m in found
     ]
@@ -200,6 +201,8 @@ def explained(found: list[Match]) -> tuple[list[object], list[float]]:
         for x in (
             *(v for c in m.components for v in (c.weight, c.value)),
             *(s.contribution for s in (*m.shared_artists, *m.shared_genres)),
+            *(r.contribution for r in m.related_artists),
+            m.latent_from_shared,
         )
     ]
     return words, numbers
@@ -210,6 +213,7 @@ def test_a_match_explained_from_rows_says_what_the_live_profiles_say(store: Stor
     from_rows, from_profiles = Matcher(store, snapshot), Matcher(store, snapshot, confirm=True)
     people = list(store.iter_all())[::11]
     assert any(m.shared_genres for me in people for m in from_rows.top_k(me, K))
+    assert any(m.related_artists for me in people for m in from_rows.top_k(me, K))
     for me in people:
         words, numbers = explained(from_rows.top_k(me, K))
         live_words, live_numbers = explained(from_profiles.top_k(me, K))

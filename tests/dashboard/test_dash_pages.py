@@ -5,8 +5,7 @@ from __future__ import annotations
 import html
 import json
 
-import pytest
-
+from soulmate_app import explain
 from soulmate_app.escape import md
 from soulmate_core import Store, service
 from soulmate_core.handles import DEVELOPMENT_KEY, alias, public_name
@@ -38,15 +37,17 @@ def test_soulmates_limit_and_minimum_score(app, store: Store) -> None:
     at.slider(key="match_limit").set_value(5).run()
     chart = figure_titled(at, "Your soulmates")
     assert len(chart["data"][0]["y"]) == 5
-    assert {t["name"] for t in chart["data"]} == {
-        c.name for c in service.matches_for(store, PERSONA, 1)[0].components
-    }
+    counted = [c for c in service.matches_for(store, PERSONA, 1)[0].components if c.weight > 0]
+    assert {t["name"] for t in chart["data"]} == {explain.LABELS[c.name] for c in counted}
     best = service.matches_for(store, PERSONA, 5)
     cut = round(100 * best[2].score) + 1
     at.slider(key="match_min").set_value(cut).run()
     shown = figure_titled(at, "Your soulmates")["data"][0]["y"]
     assert len(shown) == sum(1 for m in best if 100 * m.score >= cut) < 5
-    assert "Shared artists:" in texts(at)
+    page = texts(at)
+    for m in best[:2]:  # each card: its score in points, what it means, the parts that make it
+        assert f"score **{explain.score_points(m)}**" in page
+        assert all(f"{r.label}: {r.sum_line}" in page for r in explain.reasons(m))
 
 
 def test_compare_overlays_radar_and_lists_shared_and_unique_artists(app, store: Store) -> None:
@@ -61,10 +62,10 @@ def test_compare_overlays_radar_and_lists_shared_and_unique_artists(app, store: 
     page = texts(at)
     assert "**Both of you**" in page and md(best.shared_artists[0].name) in page
     assert md(best.summary) in page
-    (table,) = at.dataframe  # "Why this score": one row per component, adding up to the score
-    rows = table.value
-    assert list(rows["component"]) == [c.name for c in best.components]
-    assert rows["adds to score"].sum() == pytest.approx(100 * best.score, abs=0.5)
+    reasons = explain.reasons(best)  # "Why this score": the parts that count, adding up to the score
+    assert reasons and sum(r.points for r in reasons) == explain.score_points(best)
+    assert all(f"**{r.label}: {r.sum_line}**" in page for r in reasons)
+    assert explain.meaning(best) in page
 
 
 def test_taste_map_shows_discoverable_listeners_by_name_only(app, store: Store) -> None:
