@@ -24,6 +24,8 @@
   well inside the API's request deadline, instead of holding a Lambda until it is killed.
 - **Recovery keys.** A third table ``<TABLE>-keys`` (key ``id``) holds each key's hash and who it
   belongs to (``dynamodb_keys``), written in the transaction of the profile or the tombstone.
+- **Share codes.** A fourth, ``<TABLE>-shares`` (key ``id``), of the same shape (``dynamodb_shares``),
+  erased in the transaction of the tombstone.
 
 boto3 is imported here and in ``s3_snapshots.py``, nowhere else.
 """
@@ -45,6 +47,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from soulmate_adapters.aws_calls import DYNAMODB, CallLimits
 from soulmate_adapters.dynamodb_bulk import Sized, write_all
 from soulmate_adapters.dynamodb_keys import KEY_ATTRIBUTE, KEYS_SUFFIX, Keys
+from soulmate_adapters.dynamodb_shares import ShareCodes
 from soulmate_adapters.dynamodb_writes import (
     NEWER_THAN_STORED,
     VERSION_KEY,
@@ -97,6 +100,7 @@ class DynamoDBStore:
             raise StoreError(f"cannot reach DynamoDB: {exc}") from exc
         self._tx = Transactions(self._client, self.meta_table)
         self._keys = Keys(self._client, table + KEYS_SUFFIX)
+        self._codes = ShareCodes(self._client, table, self._tx)
 
     def get(self, user_id: str) -> TasteProfile | None:
         item = self._item(user_id)
@@ -152,16 +156,39 @@ class DynamoDBStore:
         with _store_errors():
             return self._keys.current(user_id)
 
+    def set_share_code(self, user_id: str, code: str) -> None:
+        with _store_errors():
+            self._codes.set(user_id, code)
+
+    def share_code(self, user_id: str) -> str | None:
+        with _store_errors():
+            return self._codes.code(user_id)
+
+    def user_for_share_code(self, code: str) -> str | None:
+        with _store_errors():
+            return self._codes.owner(code)
+
+    def drop_share_code(self, user_id: str) -> bool:
+        with _store_errors():
+            return self._codes.drop(user_id)
+
     def delete(self, user_id: str) -> bool:
-        """Put a tombstone over whatever item was read and erase the key that was read, if both
-        are still there (else read again); the version moves with it when a profile goes."""
+        """Put a tombstone over whatever item was read and erase the key and the share code that
+        were read, if all are still there (else read again); the version moves with it when a
+        profile goes."""
         for _ in range(_ATTEMPTS):
             prior = self._item(user_id)
             current = self._current_key(user_id)
+            with _store_errors():
+                share = self._codes.erase(user_id)
             existed = prior is not None and not is_tombstone(prior)
             stamp = max(utc_now_iso(), stamp_of(prior))
             tombstone = {"user_id": {"S": user_id}, "deleted_at": {"S": stamp}}
-            actions = [put(self.table, tombstone, *unchanged(prior)), *self._keys.erase(user_id, current)]
+            actions = [
+                put(self.table, tombstone, *unchanged(prior)),
+                *self._keys.erase(user_id, current),
+                *share,
+            ]
             try:
                 self._tx.commit(actions, bump=existed)
             except Refused:
@@ -258,9 +285,14 @@ class DynamoDBStore:
         self._client.close()
 
     def create_tables(self) -> None:
-        """Create the three tables, on demand, and wait for them: for local stand-ins and tests. In
+        """Create the four tables, on demand, and wait for them: for local stand-ins and tests. In
         AWS the SAM template creates them."""
-        tables = ((self.table, "user_id"), (self.meta_table, "name"), (self._keys.table, KEY_ATTRIBUTE))
+        tables = (
+            (self.table, "user_id"),
+            (self.meta_table, "name"),
+            (self._keys.table, KEY_ATTRIBUTE),
+            (self._codes.table, KEY_ATTRIBUTE),
+        )
         with _store_errors():
             for name, key in tables:
                 self._client.create_table(

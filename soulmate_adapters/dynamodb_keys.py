@@ -11,6 +11,10 @@ never meet a key. A user's key is two items of the keys table:
 Both change in the transaction that puts the user's profile (``put_with_key``) or their tombstone
 (``delete``), each conditioned on what was read, so a key is never left behind by a delete nor
 written without its profile. The actions come after the profile's, so a refused profile is action 0.
+
+Share codes live in a companion table of the same shape, ``<TABLE>-shares`` (``SHARES_SUFFIX``):
+``key#<hash of the code>`` finds the owner, and the owner's ``user#`` item also keeps the code
+itself (``extra``), for its owner to see again (``soulmate_core.sharing`` says why that is safe).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 from soulmate_adapters.dynamodb_writes import Action, delete_key, put
 
 KEYS_SUFFIX = "-keys"
+SHARES_SUFFIX = "-shares"
 KEY_ATTRIBUTE = "id"
 _NOT_STORED = "attribute_not_exists(id)"
 
@@ -44,12 +49,19 @@ class Keys:
 
     def current(self, user_id: str) -> str | None:
         """The hash of the user's key, or None."""
-        item = self._get(_by_user(user_id))
+        item = self.current_item(user_id)
         return None if item is None else str(item["key_hash"]["S"])
 
-    def set(self, user_id: str, key_hash: str, current: str | None) -> list[Action]:
-        """Make ``key_hash`` the user's key, while their key is still ``current``. The first
-        action is refused when the hash is another user's key."""
+    def current_item(self, user_id: str) -> dict[str, Any] | None:
+        """The user's ``user#`` item: their key's hash and any ``extra`` stored with it."""
+        return self._get(_by_user(user_id))
+
+    def set(
+        self, user_id: str, key_hash: str, current: str | None, extra: dict[str, Any] | None = None
+    ) -> list[Action]:
+        """Make ``key_hash`` the user's key, while their key is still ``current``; ``extra``
+        attributes go in their ``user#`` item. The first action is refused when the hash is
+        another user's key."""
         me = {":me": {"S": user_id}}
         actions = [
             put(
@@ -58,7 +70,11 @@ class Keys:
                 f"{_NOT_STORED} OR user_id = :me",
                 me,
             ),
-            put(self.table, {**_by_user(user_id), "key_hash": {"S": key_hash}}, *self._still(current)),
+            put(
+                self.table,
+                {**_by_user(user_id), "key_hash": {"S": key_hash}, **(extra or {})},
+                *self._still(current),
+            ),
         ]
         if current is not None and current != key_hash:
             actions.append(delete_key(self.table, _by_hash(current), f"{_NOT_STORED} OR user_id = :me", me))

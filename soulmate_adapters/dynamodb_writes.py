@@ -9,7 +9,9 @@
   same item (the counter is on every one) are retried with a growing, jittered pause.
 - **Stand-ins without transactions** (dynalite answers ``UnknownOperationException``): the actions
   are sent one by one, the counter last, and ``atomic`` turns False so callers send one action per
-  commit. That path is for local tests only: AWS and moto have transactions.
+  commit. A ``ConditionCheck`` alone is an ``UpdateItem`` under its condition that changes nothing
+  (it removes an attribute no item has); its conditions must fail on a missing item, as
+  ``PROFILE_STORED`` does. That path is for local tests only: AWS and moto have transactions.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from soulmate_core.errors import StoreError
 log = logging.getLogger("soulmate.store.dynamodb")
 
 Action = dict[str, Any]
-"""One entry of ``TransactItems``: ``{"Put": {...}}``, ``{"Delete": {...}}`` or ``{"Update": {...}}``."""
+"""One entry of ``TransactItems``: ``{"Put": {...}}``, ``{"Delete": {...}}``, ``{"Update": {...}}``
+or ``{"ConditionCheck": {...}}``."""
 
 MAX_ACTIONS = 99
 """Profile actions per transaction: DynamoDB's limit is 100, and one goes to the counter."""
@@ -37,6 +40,7 @@ MAX_BYTES = 3_500_000
 VERSION_KEY = {"name": {"S": "version"}}
 _CONFLICT_ATTEMPTS = 6
 _SINGLE_CALL = {"Put": "put_item", "Delete": "delete_item", "Update": "update_item"}
+_NO_SUCH_ATTRIBUTE = {"#unset": "soulmate-no-such-attribute"}
 
 
 class Refused(Exception):
@@ -87,6 +91,9 @@ class Transactions:
     def _one_by_one(self, items: list[Action]) -> None:
         for index, action in enumerate(items):
             ((kind, params),) = action.items()
+            if kind == "ConditionCheck":
+                kind, params = "Update", {**params, "UpdateExpression": "REMOVE #unset"}
+                params["ExpressionAttributeNames"] = _NO_SUCH_ATTRIBUTE
             try:
                 with _errors():
                     getattr(self._client, _SINGLE_CALL[kind])(**params)
@@ -133,6 +140,22 @@ def _errors() -> Iterator[None]:
 
 NEWER_THAN_STORED = "attribute_not_exists(user_id) OR updated_at <= :at OR deleted_at < :at"
 """A put's condition: no item, an older-or-equal profile, or a tombstone strictly older."""
+
+
+PROFILE_STORED = "attribute_exists(updated_at) AND attribute_not_exists(deleted_at)"
+"""A condition that holds while the user's item is a profile: not missing, not a tombstone."""
+
+
+def check(table: str, user_id: str, condition: str) -> Action:
+    """An action that writes nothing and cancels its transaction unless ``condition`` holds on the
+    user's item."""
+    return {
+        "ConditionCheck": {
+            "TableName": table,
+            "Key": {"user_id": {"S": user_id}},
+            "ConditionExpression": condition,
+        }
+    }
 
 
 def put(table: str, item: Mapping[str, Any], condition: str, values: Mapping[str, Any]) -> Action:

@@ -4,6 +4,7 @@ SoulmateError
 ├── InputError            bad input from a user: a file, a field, an argument
 ├── UnknownUserError      no profile stored for that user id
 ├── UnknownKeyError       no stored profile holds that recovery key
+├── UnknownShareCodeError no stored profile holds that share code (mistyped, revoked, or its owner left)
 ├── StaleWriteError       a write older (``updated_at``) than the stored profile or the user's deletion
 ├── IndexNotReadyError    no match snapshot yet, and this process does not build one (the API on S3)
 ├── StoreError            the store could not be opened or used (bad URL, I/O)
@@ -44,6 +45,16 @@ class UnknownKeyError(SoulmateError):
 
     def __init__(self) -> None:
         super().__init__("no profile holds that recovery key")
+
+
+class UnknownShareCodeError(SoulmateError):
+    """No stored profile holds the share code given (or none was given). Names no code, and says
+    the same whether the code never existed, was replaced, or its owner left."""
+
+    def __init__(
+        self, message: str = "no one shares that code: it may be mistyped, or replaced by a newer one"
+    ) -> None:
+        super().__init__(message)
 
 
 class StaleWriteError(SoulmateError):

@@ -25,7 +25,7 @@ import pytest
 from soulmate_adapters import open_store
 from soulmate_adapters.dynamodb import encode_item
 from soulmate_core import service
-from soulmate_core.errors import CorruptItemError, InputError, StaleWriteError, StoreError
+from soulmate_core.errors import CorruptItemError, InputError, StaleWriteError, StoreError, UnknownUserError
 from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.store import Store
 from soulmate_core.trim import item_size
@@ -362,6 +362,68 @@ def test_another_users_key_hash_is_refused_and_nothing_changes(store: Store) -> 
     with pytest.raises(StoreError):
         store.put_with_key(sample_profile("bo"), H1)
     assert (store.get("bo"), store.user_for_key(H1), store.version()) == (None, "ana", before)
+
+
+# --- share codes: one per user, found by the code, replaced or dropped at once, erased with the user --
+
+C1, C2, C3 = ("A" * 22, "B" * 22, "C" * 22)
+
+
+def test_a_share_code_finds_its_user_and_its_owner_sees_it(store: Store) -> None:
+    store.put_many([sample_profile("ana"), sample_profile("bo")])
+    before = store.version()
+    store.set_share_code("ana", C1)
+    store.set_share_code("bo", C2)
+    assert (store.user_for_share_code(C1), store.user_for_share_code(C2)) == ("ana", "bo")
+    assert (store.share_code("ana"), store.share_code("bo"), store.share_code("cy")) == (C1, C2, None)
+    assert store.user_for_share_code(C3) is None
+    assert store.version() == before  # no profile changed
+    assert sorted(p.user_id for p in store.iter_all()) == ["ana", "bo"]  # codes are no profiles
+
+
+def test_a_new_share_code_stops_the_old_one_at_once_and_dropping_stops_sharing(store: Store) -> None:
+    store.put(sample_profile("ana", updated_at=T1))
+    store.set_share_code("ana", C1)
+    store.set_share_code("ana", C2)
+    assert (store.user_for_share_code(C1), store.user_for_share_code(C2)) == (None, "ana")
+    store.put(sample_profile("ana", updated_at=T2, artists=5))  # a save keeps the code
+    service.set_discoverable(store, "ana", True)
+    assert (store.share_code("ana"), store.user_for_share_code(C2)) == (C2, "ana")
+    assert store.drop_share_code("ana") is True
+    assert (store.share_code("ana"), store.user_for_share_code(C2)) == (None, None)
+    assert store.drop_share_code("ana") is False
+    store.set_share_code("ana", C2)  # the same code again, once dropped
+    assert store.user_for_share_code(C2) == "ana"
+
+
+def test_a_delete_erases_the_share_code_and_a_comeback_has_none(store: Store) -> None:
+    store.put_many([sample_profile("ana"), sample_profile("bo")])
+    store.set_share_code("ana", C1)
+    store.set_share_code("bo", C2)
+    assert store.delete("ana") is True
+    assert (store.user_for_share_code(C1), store.share_code("ana")) == (None, None)
+    store.put(sample_profile("ana", updated_at=utc_now_iso()))
+    assert (store.user_for_share_code(C1), store.share_code("ana")) == (None, None)
+    assert store.user_for_share_code(C2) == "bo"
+
+
+def test_a_share_code_needs_a_stored_profile(store: Store) -> None:
+    with pytest.raises(UnknownUserError):
+        store.set_share_code("nobody", C1)
+    store.put(sample_profile("ana"))
+    store.delete("ana")
+    with pytest.raises(UnknownUserError):
+        store.set_share_code("ana", C1)
+    assert (store.user_for_share_code(C1), store.share_code("ana")) == (None, None)
+
+
+def test_another_users_share_code_is_refused_and_nothing_changes(store: Store) -> None:
+    store.put_many([sample_profile("ana"), sample_profile("bo")])
+    store.set_share_code("ana", C1)
+    store.set_share_code("bo", C2)
+    with pytest.raises(StoreError):
+        store.set_share_code("bo", C1)
+    assert (store.user_for_share_code(C1), store.share_code("bo")) == ("ana", C2)
 
 
 # --- erasure and opt-out stick: tombstones, all-or-none writes ------------------------------------

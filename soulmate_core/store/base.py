@@ -46,7 +46,12 @@ class Store(Protocol):
     **Recovery keys.** A user may have one recovery key, kept as its hash (``recovery.key_hash``),
     never as itself. ``put_with_key`` writes a profile and makes a hash that user's key in one
     write; ``user_for_key`` looks a hash up; ``delete`` erases the user's key with their profile.
-    Other writes (``put``, ``put_many``, a hide) leave the key as it is."""
+    Other writes (``put``, ``put_many``, a hide) leave the key as it is.
+
+    **Share codes** (``sharing``). A user may have one share code. The store looks it up by its
+    hash (``sharing.code_hash``) and keeps the code itself with its owner, for them to see again.
+    Setting or dropping a code changes no profile, so ``version`` stays; ``delete`` erases the
+    user's code with their profile."""
 
     def put(self, profile: TasteProfile) -> None: ...
 
@@ -60,14 +65,32 @@ class Store(Protocol):
         """The user whose recovery key has this hash (read consistently), or None."""
         ...
 
+    def set_share_code(self, user_id: str, code: str) -> None:
+        """Make ``code`` the user's share code in place of any earlier one, which stops working at
+        once. ``UnknownUserError`` when no profile is stored for them (also when they are deleted
+        meanwhile); ``StoreError`` when the code is another user's. Either way nothing changes."""
+        ...
+
+    def share_code(self, user_id: str) -> str | None:
+        """The user's current share code, or None."""
+        ...
+
+    def user_for_share_code(self, code: str) -> str | None:
+        """The user whose current share code ``code`` is (read consistently), or None."""
+        ...
+
+    def drop_share_code(self, user_id: str) -> bool:
+        """Stop the user's share code from working; False when they had none."""
+        ...
+
     def put_many(self, profiles: Iterable[TasteProfile]) -> int:
         """Write several profiles, all or none (see above). Returns the count."""
         ...
 
     def delete(self, user_id: str) -> bool:
-        """Replace the user's item with a tombstone and erase their recovery key; False when no
-        profile was stored (a tombstone is written all the same, so an in-flight first save cannot
-        land after it)."""
+        """Replace the user's item with a tombstone and erase their recovery key and share code;
+        False when no profile was stored (a tombstone is written all the same, so an in-flight
+        first save cannot land after it)."""
         ...
 
     def get(self, user_id: str) -> TasteProfile | None:

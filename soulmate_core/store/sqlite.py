@@ -3,7 +3,9 @@
 A deleted user leaves a row in ``tombstones`` (user id and when), checked by every put in the
 same transaction (``Store`` says what "older" means); a newer save clears it. A user's recovery
 key is a row of ``recovery_keys`` (its hash, primary key, and the user id, unique), written in the
-transaction of their profile and deleted in the transaction of their tombstone.
+transaction of their profile and deleted in the transaction of their tombstone. A share code is a
+row of ``share_codes`` (its hash, primary key; the user id, unique; the code), written only while
+the user's profile is stored and deleted in the transaction of their tombstone.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
-from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError
+from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError, UnknownUserError
 from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.schema import from_item, to_item
+from soulmate_core.sharing import code_hash
 from soulmate_core.store.base import Changes, valid_profiles
 
 _SCHEMA = (
@@ -35,6 +38,11 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS writes_by_version ON writes (version)",
     "CREATE TABLE IF NOT EXISTS tombstones (user_id TEXT PRIMARY KEY, deleted_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS recovery_keys (key_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE)",
+    """CREATE TABLE IF NOT EXISTS share_codes (
+        code_hash TEXT PRIMARY KEY,
+        user_id   TEXT NOT NULL UNIQUE,
+        code      TEXT NOT NULL
+    )""",
 )
 _PAGE = 2000  # rows per read while streaming every profile
 _IN_LIMIT = 500  # ids per ``IN (...)`` lookup
@@ -115,6 +123,34 @@ class SQLiteStore:
             ).fetchone()
         return None if row is None else str(row[0])
 
+    def set_share_code(self, user_id: str, code: str) -> None:
+        with self._lock, self._transaction():
+            if self._conn.execute("SELECT 1 FROM profiles WHERE user_id = ?", (user_id,)).fetchone() is None:
+                raise UnknownUserError(user_id)
+            self._conn.execute("DELETE FROM share_codes WHERE user_id = ?", (user_id,))
+            inserted = self._conn.execute(
+                "INSERT INTO share_codes (code_hash, user_id, code) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                (code_hash(code), user_id, code),
+            ).rowcount
+            if not inserted:
+                raise StoreError("that share code belongs to another user")
+
+    def share_code(self, user_id: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT code FROM share_codes WHERE user_id = ?", (user_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def user_for_share_code(self, code: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT user_id FROM share_codes WHERE code_hash = ?", (code_hash(code),)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def drop_share_code(self, user_id: str) -> bool:
+        with self._lock, self._transaction():
+            return self._conn.execute("DELETE FROM share_codes WHERE user_id = ?", (user_id,)).rowcount > 0
+
     def delete(self, user_id: str) -> bool:
         with self._lock, self._transaction():
             row = self._conn.execute(
@@ -123,6 +159,7 @@ class SQLiteStore:
             # Stamped inside the write lock, and never earlier than the profile it removes.
             self._conn.execute(_TOMBSTONE, (user_id, max(utc_now_iso(), row[0] if row else "")))
             self._conn.execute("DELETE FROM recovery_keys WHERE user_id = ?", (user_id,))
+            self._conn.execute("DELETE FROM share_codes WHERE user_id = ?", (user_id,))
             if row:
                 self._conn.execute(_LOG, (user_id, self._bump()))
         return row is not None
