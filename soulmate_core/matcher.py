@@ -113,6 +113,12 @@ class Matcher:
         found.sort(key=lambda m: (-m.score, m.other_id))
         return [placed(self.snapshot, m) for m in found[:k]]
 
+    def explain_pair(self, me: TasteProfile, other: TasteProfile) -> Match:
+        """How ``me`` matches ``other`` (anyone, discoverable or not) with the snapshot's model: one
+        pair, explained as a match in ``top_k`` is."""
+        population = self.snapshot.population
+        return self._explain(me, population.taste(me), other, population.taste(other))
+
     def _candidates(
         self, query: Query, me: str, delta: _Delta, limit: int, probe: int | None
     ) -> tuple[list[int], list[str]]:

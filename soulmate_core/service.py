@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soulmate_core import recovery
-from soulmate_core.errors import UnknownKeyError, UnknownUserError
+from soulmate_core import recovery, sharing
+from soulmate_core.errors import InputError, UnknownKeyError, UnknownShareCodeError, UnknownUserError
 from soulmate_core.live import LiveIndex
 from soulmate_core.matcher import exact_top_k
 from soulmate_core.profile import TasteProfile, utc_now_iso
@@ -43,6 +43,49 @@ def profile_for_key(store: Store, text: str) -> TasteProfile:
     if profile is None:
         raise UnknownKeyError()
     return profile
+
+
+def new_share_code(store: Store, user_id: str) -> str:
+    """A new share code for the user, in place of any earlier one, which stops working at once.
+    Raises ``UnknownUserError`` when no profile is stored for them."""
+    code = sharing.new_code()
+    store.set_share_code(user_id, code)
+    return code
+
+
+def profile_for_share_code(store: Store, text: str) -> TasteProfile:
+    """The profile whose share code is in ``text`` (the code, or a link, as pasted), discoverable or
+    not. Raises ``UnknownShareCodeError`` when ``text`` holds no code or no stored profile holds it."""
+    code = sharing.find_code(text)
+    user_id = None if code is None else store.user_for_share_code(code)
+    profile = None if user_id is None else store.get(user_id)
+    if profile is None:
+        raise UnknownShareCodeError()
+    return profile
+
+
+def compare_by_code(store: Store, user_id: str, text: str, index: LiveIndex) -> tuple[TasteProfile, Match]:
+    """The owner of the share code in ``text``, and how the user matches them with the current model
+    (one pair scored, nothing refitted). Raises ``UnknownUserError``, ``UnknownShareCodeError``, and
+    ``InputError`` for the user's own code."""
+    me = get_profile(store, user_id)
+    other = profile_for_share_code(store, text)
+    if other.user_id == me.user_id:
+        raise InputError("that is your own share code: send it to someone to compare with them")
+    return other, index.matcher().explain_pair(me, other)
+
+
+def compare_with_listener(
+    store: Store, user_id: str, other_id: str, index: LiveIndex
+) -> tuple[TasteProfile, Match]:
+    """How the user matches ``other_id``, one of the listeners who opted in, as ``compare_by_code``
+    does. A listener who is hidden and one who does not exist both raise ``UnknownUserError``, so
+    that without a code nothing tells them apart."""
+    me = get_profile(store, user_id)
+    other = store.get(other_id)
+    if other is None or not other.discoverable or other.user_id == me.user_id:
+        raise UnknownUserError(other_id)
+    return other, index.matcher().explain_pair(me, other)
 
 
 def _as_of(profile: TasteProfile, as_of: str | None) -> TasteProfile:
