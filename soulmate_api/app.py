@@ -26,7 +26,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from soulmate_adapters.spotify_client import TopKind
-from soulmate_api import spotify
+from soulmate_api import share_routes, spotify
 from soulmate_api.deadline import Deadline
 from soulmate_api.errors import (
     ForbiddenError,
@@ -86,7 +86,7 @@ def _errors(*statuses: int) -> dict[int, Any]:
         400: "Bad input",
         401: "No token, or a token Spotify rejects",
         403: "Another user's data, or Spotify refused the account",
-        404: "Unknown user",
+        404: "Unknown user, or a share code no one holds",
         409: "A newer profile is already stored",
         413: "Body over 64 KB",
         414: "A URL too long to read (a user id within the limit never makes one)",
@@ -279,6 +279,17 @@ def create_app(
         me = own(user_id)
         found = service.matches_for(store, me, limit, index=live)
         return MatchesOut.of(me, found, settings.alias_key)
+
+    share_routes.register(
+        app,
+        store=store,
+        live=live,
+        alias_key=settings.alias_key,
+        caller=caller,
+        errors=_errors,
+        token_errors=TOKEN_ERRORS,
+        security=SECURITY,
+    )
 
     @app.get(
         "/me",

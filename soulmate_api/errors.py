@@ -17,7 +17,8 @@ SoulmateError
 │   ├── UriTooLongError         414: a request line over 64 KB (serve-api; API Gateway has its own)
 │   ├── UnsupportedMediaTypeError 415: a body that is not application/json
 │   └── DeadlineExceededError   504: Spotify did not answer within the request's deadline
-└── ... the core's InputError, UnknownUserError, StaleWriteError, IndexNotReadyError (503),
+└── ... the core's InputError, UnknownUserError, UnknownShareCodeError (404), StaleWriteError,
+    IndexNotReadyError (503),
     StoreError (503), SpotifyError tree (SpotifyAnswerError, a malformed answer: 502)
 """
 
@@ -42,6 +43,7 @@ from soulmate_core.errors import (
     SpotifyUnavailableError,
     StaleWriteError,
     StoreError,
+    UnknownShareCodeError,
     UnknownUserError,
 )
 
@@ -108,6 +110,7 @@ OUTCOMES: tuple[tuple[type[SoulmateError], Outcome], ...] = (
     (DeadlineExceededError, Outcome(504, "deadline_exceeded")),
     (InputError, Outcome(400, "bad_input")),
     (UnknownUserError, Outcome(404, "unknown_user")),
+    (UnknownShareCodeError, Outcome(404, "unknown_share_code")),
     (StaleWriteError, Outcome(409, "stale_write")),
     (IndexNotReadyError, Outcome(503, "index_not_ready")),
     (SpotifyAuthError, Outcome(401, "spotify_token_rejected")),
@@ -150,9 +153,7 @@ def validation_error_body(errors: Sequence[Mapping[str, Any]]) -> str:
     return json.dumps({"detail": detail}, ensure_ascii=False)
 
 
-def error_parts(
-    error: SoulmateError, cause: BaseException | None = None
-) -> tuple[int, dict[str, str], str]:
+def error_parts(error: SoulmateError, cause: BaseException | None = None) -> tuple[int, dict[str, str], str]:
     """Status, extra headers and JSON body (``{"error": code, "message": ...}``) for an error. An
     outcome with a fixed message hides the error's text: it is logged under a fresh error id, which
     the message names, with ``cause``'s traceback when there is one."""

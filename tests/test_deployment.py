@@ -102,6 +102,10 @@ def test_cognito_sign_in_is_optional_and_guards_only_the_account_routes(template
         "GET /taste-profile/{user_id}",
         "DELETE /taste-profile/{user_id}",
         "GET /matches/{user_id}",
+        "POST /share-code",
+        "GET /share-code",
+        "DELETE /share-code",
+        "GET /compare/{code}",
     }
     client = resources["UserPoolClient"]["Properties"]
     assert client["GenerateSecret"] is True and client["AllowedOAuthFlows"] == ["code"]
@@ -111,13 +115,23 @@ def test_cognito_sign_in_is_optional_and_guards_only_the_account_routes(template
 def test_iam_is_least_privilege(template: dict[str, Any]) -> None:
     assert grants_of(template, "ApiFunction") == {
         "ProfilesReadWrite": (
-            ["dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
+            [
+                "dynamodb:BatchGetItem",
+                "dynamodb:ConditionCheckItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+            ],
             {"GetAtt": "ProfilesTable.Arn"},
         ),
         "VersionCounter": (["dynamodb:GetItem", "dynamodb:UpdateItem"], {"GetAtt": "ProfilesMetaTable.Arn"}),
         "RecoveryKeysErase": (
             ["dynamodb:DeleteItem", "dynamodb:GetItem"],
             {"GetAtt": "ProfilesKeysTable.Arn"},
+        ),
+        "ShareCodes": (
+            ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
+            {"GetAtt": "ProfilesSharesTable.Arn"},
         ),
         "SnapshotRead": (["s3:GetObject"], SNAPSHOT_OBJECT),
         "SnapshotMissingIs404": (["s3:ListBucket"], {"GetAtt": "IndexBucket.Arn"}),
@@ -162,7 +176,7 @@ def test_build_index_is_a_scheduled_function_of_the_same_bundle(template: dict[s
 
 def test_tables_are_on_demand_and_named_as_the_store_expects(template: dict[str, Any]) -> None:
     resources = template["Resources"]
-    for name in ("ProfilesTable", "ProfilesMetaTable", "ProfilesKeysTable"):
+    for name in ("ProfilesTable", "ProfilesMetaTable", "ProfilesKeysTable", "ProfilesSharesTable"):
         assert resources[name]["Properties"]["BillingMode"] == "PAY_PER_REQUEST"
     assert resources["ProfilesTable"]["Properties"]["KeySchema"] == [
         {"AttributeName": "user_id", "KeyType": "HASH"}
@@ -170,9 +184,9 @@ def test_tables_are_on_demand_and_named_as_the_store_expects(template: dict[str,
     profiles = resources["ProfilesTable"]["Properties"]["TableName"]["Sub"]
     assert resources["ProfilesMetaTable"]["Properties"]["TableName"]["Sub"] == profiles + "-meta"
     assert resources["ProfilesKeysTable"]["Properties"]["TableName"]["Sub"] == profiles + "-keys"
-    assert resources["ProfilesKeysTable"]["Properties"]["KeySchema"] == [
-        {"AttributeName": "id", "KeyType": "HASH"}
-    ]
+    assert resources["ProfilesSharesTable"]["Properties"]["TableName"]["Sub"] == profiles + "-shares"
+    for name in ("ProfilesKeysTable", "ProfilesSharesTable"):
+        assert resources[name]["Properties"]["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
     env = resources["ApiFunction"]["Properties"]["Environment"]["Variables"]
     assert env["SOULMATE_STORE"] == {"Sub": "dynamodb://${ProfilesTable}"}
 
