@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from soulmate_core import recovery, sharing
+from soulmate_core import group, recovery, sharing
 from soulmate_core.errors import InputError, UnknownKeyError, UnknownShareCodeError, UnknownUserError
 from soulmate_core.live import LiveIndex
 from soulmate_core.matcher import exact_top_k
@@ -86,6 +86,31 @@ def compare_with_listener(
     if other is None or not other.discoverable or other.user_id == me.user_id:
         raise UnknownUserError(other_id)
     return other, index.matcher().explain_pair(me, other)
+
+
+def group_by_codes(
+    store: Store, user_id: str, pasted: Sequence[str], index: LiveIndex
+) -> tuple[list[TasteProfile], group.GroupBlend]:
+    """The user and the owners of the codes in ``pasted`` (each a code or a link), first the user,
+    and their blend scored with the current model. Raises ``InputError`` for 2 to 9 codes not
+    given, or naming the first code that opens no one, is the user's own, or repeats a member."""
+    low, high = group.MIN_MEMBERS - 1, group.MAX_MEMBERS - 1
+    if not low <= len(pasted) <= high:
+        raise InputError(f"add the codes of {low} to {high} people, not {len(pasted)}")
+    members = [get_profile(store, user_id)]
+    for number, text in enumerate(pasted, start=1):
+        where = f"code {number}"
+        try:
+            other = profile_for_share_code(store, text)
+        except UnknownShareCodeError as exc:
+            raise InputError(str(exc), where) from None
+        if other.user_id == user_id:
+            raise InputError("that is your own code; you are in the group already", where)
+        if any(m.user_id == other.user_id for m in members):
+            raise InputError("that person is in the group already", where)
+        members.append(other)
+    matcher = index.matcher()
+    return members, group.blend(members, lambda a, b: matcher.explain_pair(a, b).score)
 
 
 def _as_of(profile: TasteProfile, as_of: str | None) -> TasteProfile:
