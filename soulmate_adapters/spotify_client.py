@@ -36,7 +36,7 @@ logging.getLogger("spotipy").setLevel(logging.WARNING)
 
 Progress = Callable[[int, int, str], None]
 TopKind = Literal["artists", "tracks"]
-_S = TypeVar("_S", bound="_Shape")
+_S = TypeVar("_S", bound="Shape")
 
 
 def make_client(
@@ -57,19 +57,19 @@ def make_client(
     return client
 
 
-class _Shape(BaseModel):
+class Shape(BaseModel):
     """Checks the fields we read; every other field passes through unread."""
 
     model_config = ConfigDict(extra="allow", strict=True)
 
 
-class _Me(_Shape):
+class _Me(Shape):
     id: str | None = None
     account_id: str | None = None
     display_name: str | None = None
 
 
-class _Named(_Shape):
+class _Named(Shape):
     id: str | None = None
     name: str | None = None
 
@@ -82,18 +82,18 @@ class _Track(_Named):
     artists: list[_Named] | None = None
 
 
-class _ArtistPage(_Shape):
+class _ArtistPage(Shape):
     items: list[_Artist]
 
 
-class _TrackPage(_Shape):
+class _TrackPage(Shape):
     items: list[_Track]
 
 
 def fetch_me(client: spotipy.Spotify) -> dict[str, Any]:
     with spotify_errors():
         me = client.me()
-    checked = _checked(_Me, me, "/me")
+    checked = checked_answer(_Me, me, "/me")
     if not (checked.account_id or checked.id):
         raise SpotifyAnswerError("Spotify's /me answer has neither account_id nor id")
     return dict(me)
@@ -127,11 +127,12 @@ def fetch_top(
     call = client.current_user_top_artists if kind == "artists" else client.current_user_top_tracks
     with spotify_errors():
         page = call(limit=min(limit, PAGE), time_range=time_range)
-    _checked(_ArtistPage if kind == "artists" else _TrackPage, page, f"/me/top/{kind}")
+    checked_answer(_ArtistPage if kind == "artists" else _TrackPage, page, f"/me/top/{kind}")
     return list(page["items"])
 
 
-def _checked(shape: type[_S], payload: object, where: str) -> _S:
+def checked_answer(shape: type[_S], payload: object, where: str) -> _S:
+    """``payload`` read as ``shape``; else ``SpotifyAnswerError`` naming ``where`` and the bad field."""
     if not isinstance(payload, dict):
         raise SpotifyAnswerError(f"Spotify's {where} answer is not a JSON object")
     try:

@@ -2,8 +2,10 @@
 
 It serves the documented payload shapes of ``GET /v1/me``, ``GET /v1/me/top/artists`` and
 ``GET /v1/me/top/tracks`` (paging objects; Development Mode artists without ``popularity`` or
-``followers``, and with ``genres`` empty or absent), and ``POST /api/token`` for the Authorization
-Code flow and refresh. Each access token belongs to a user and may carry a failure scenario:
+``followers``, and with ``genres`` empty or absent), a user's own playlists (``spotify_playlists``:
+``POST /v1/me/playlists``, ``POST /v1/playlists/{id}/items``; ``playlists`` keeps them), and
+``POST /api/token`` for the Authorization Code flow and refresh. Each access token belongs to a
+user and may carry a failure scenario:
 
     FakeSpotify.Scenario.OK              normal answers
     FakeSpotify.Scenario.FORBIDDEN       403, user not registered for a Development Mode app
@@ -43,6 +45,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from tests.fakes.spotify_playlists import Playlists
 
 RANGES = ("short_term", "medium_term", "long_term")
 DEMO_TOKEN = "demo-token"
@@ -174,6 +178,7 @@ class FakeSpotify:
         self._logged_in: FakeUser | None = None
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self.playlists = Playlists()
         self.calls: list[FakeSpotify.Call] = []
         self.arrivals: list[str] = []  # the path of each call as it arrives, before any delay
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
@@ -283,8 +288,9 @@ class FakeSpotify:
 
     # -- request handling (called from the server thread) ---------------------------------------
     def _api(
-        self, method: str, path: str, query: dict[str, list[str]], auth: str
+        self, method: str, path: str, query: dict[str, list[str]], auth: str, sent: str = ""
     ) -> tuple[int, Any, dict[str, str]]:
+        """The answer to an API call; ``sent``: the request's body."""
         token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
         with self._lock:
             entry = self._tokens.get(token)
@@ -307,9 +313,12 @@ class FakeSpotify:
             return status, body, {**headers, "Retry-After": str(entry.retry_after)}
         if scenario is FakeSpotify.Scenario.SERVER_ERROR:
             return _error(500, "Server error")
+        user = entry.user
+        playlists = self.playlists.answer(method, path, sent, user.me)
+        if playlists is not None:
+            return playlists
         if method != "GET":
             return _error(405, "Method not allowed")
-        user = entry.user
         if path in ("/v1/me", "/v1/me/"):
             return 200, user.me, {}
         for kind, table in (("artists", user.top_artists), ("tracks", user.top_tracks)):
@@ -426,7 +435,7 @@ def _handler_for(fake: FakeSpotify) -> type[BaseHTTPRequestHandler]:
             elif raw is not None:
                 status, payload, headers = raw[0], None, {}
             else:
-                status, payload, headers = fake._api(method, url.path, query, auth)
+                status, payload, headers = fake._api(method, url.path, query, auth, body)
             fake.calls.append(FakeSpotify.Call(method, url.path, query, status))
             data = raw[1] if raw is not None else json.dumps(payload).encode("utf-8")
             self.send_response(status)
