@@ -1,38 +1,34 @@
-"""Compare: you against one soulmate, side by side."""
+"""Compare: you and one other listener side by side: a soulmate, anyone on the map, or whoever gave
+you their share code or link."""
 
 import streamlit as st
 
-from soulmate_app import charts, data, explain, people, session
+from soulmate_app import charts, compare_choice, data, explain, people, session, share_link
 from soulmate_app.escape import md
 from soulmate_core import family_weights, shared_and_unique, union_top
 
+if share_link.arrived() and session.current_user_id() is None:
+    st.info(
+        "Someone sent you their share link. Connect first (Spotify, your data export, or your "
+        "recovery key), then open Compare again: we keep the link for this visit."
+    )
 profile = session.require_profile()
 st.title("Compare")
+share_link.panel(profile)
 
-candidates = data.visible_matches(profile, 20)
-if not candidates:
-    st.info("No soulmates to compare with yet.")
+chosen = compare_choice.choose(profile, data.visible_matches(profile, 20))
+if chosen is None:
     st.stop()
-by_id = {m.other_id: m for m in candidates}
-wanted = st.session_state.get("compare_with")
-chosen = st.selectbox(
-    "Compare with",
-    options=list(by_id),
-    index=list(by_id).index(wanted) if wanted in by_id else 0,
-    format_func=lambda other: f"{people.name_of(by_id[other])} ({round(100 * by_id[other].score)})",
-    key="compare_choice",
-)
-m = by_id[chosen]
+other = chosen.other
+m = people.masked(chosen.match) if people.hidden(profile, other.user_id) else chosen.match
 name = people.name_of(m)
 st.markdown(f"### You and {md(name)}: score {explain.score_points(m)}")
 if explain.meaning(m):
     st.caption(explain.meaning(m))
+if chosen.by_code and not other.discoverable:
+    st.caption("They shared their link with you: only people with it can compare with them.")
 st.markdown(md(m.summary))
-other = data.store().get(m.other_id)
-if other is None:
-    st.warning("This listener just left.")
-    st.stop()
-if people.hidden(profile, m.other_id):
+if people.hidden(profile, other.user_id):
     st.stop()
 
 if profile.has_genres and other.has_genres:

@@ -251,6 +251,7 @@ def test_a_visitor_signed_in_as_nobody_sees_no_one(
         "pages/my_taste.py",
         "pages/soulmates.py",
         "pages/compare.py",
+        "pages/group.py",
         "pages/taste_map.py",
         "pages/privacy.py",
     ):
