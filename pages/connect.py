@@ -77,8 +77,9 @@ with spotify_tab:
         )
     else:
         st.write(
-            "We read your top artists and tracks (scope `user-top-read`), nothing else. "
-            "Your token stays in this browser session only."
+            "We read your top artists and tracks (scope `user-top-read`), and make a private "
+            "playlist in your account only when you ask for one on Group blend "
+            "(`playlist-modify-private`). Your token stays in this browser session only."
         )
         st.link_button("Log in with Spotify", spotify_login.login_url(spotify), type="primary")
         if spotify_login.has_token():

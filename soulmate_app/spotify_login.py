@@ -24,7 +24,8 @@ from soulmate_core import TasteProfile
 from soulmate_core.errors import SpotifyAuthError, SpotifyRateLimitError
 from soulmate_core.sources.spotify_api import NameLookup, build_taste_profile, nothing_stored
 
-SCOPE = "user-top-read"
+SCOPE = "user-top-read playlist-modify-private"
+"""Top artists and tracks to read; a private playlist to make, only when asked (Group blend)."""
 MAX_RATE_LIMIT_RETRIES = 3
 MAX_WAIT_SECONDS = 120
 

@@ -50,6 +50,8 @@ from tests.fakes.spotify_playlists import Playlists
 
 RANGES = ("short_term", "medium_term", "long_term")
 DEMO_TOKEN = "demo-token"
+GRANTED_SCOPE = "user-top-read playlist-modify-private"
+"""The scopes a token is granted when its exchange names none: what the dashboard asks for."""
 DEMO_ACCOUNT_ID = "local-listener"
 DEMO_ARTISTS: tuple[tuple[str, Sequence[str] | None], ...] = (
     ("Portishead", ["trip hop", "downtempo"]),
@@ -174,6 +176,7 @@ class FakeSpotify:
         self._tokens: dict[str, FakeSpotify._Token] = {}
         self._codes: dict[str, str] = {}
         self._refresh: dict[str, str] = {}
+        self._scopes: dict[str, str] = {}  # access token -> the scopes granted with it
         self._raw: dict[tuple[str, str], tuple[int, bytes]] = {}
         self._logged_in: FakeUser | None = None
         self._lock = threading.Lock()
@@ -377,6 +380,7 @@ class FakeSpotify:
         with self._lock:
             if grant == "authorization_code":
                 token = self._codes.pop(form.get("code", [""])[0], None)
+                scope = form.get("scope", [GRANTED_SCOPE])[0]
             elif grant == "refresh_token":
                 old = self._refresh.pop(form.get("refresh_token", [""])[0], None)
                 token = None
@@ -384,18 +388,20 @@ class FakeSpotify:
                     token = f"access-{secrets.token_hex(8)}"
                     previous = self._tokens[old]
                     self._tokens[token] = FakeSpotify._Token(previous.user, FakeSpotify.Scenario.OK, 0, 1)
+                scope = self._scopes.get(old or "", GRANTED_SCOPE)
             else:
                 return 400, {"error": "unsupported_grant_type"}, {}
             if token is None:
                 return 400, {"error": "invalid_grant", "error_description": "Invalid authorization code"}, {}
             refresh = f"refresh-{secrets.token_hex(8)}"
             self._refresh[refresh] = token
+            self._scopes[token] = scope
         return (
             200,
             {
                 "access_token": token,
                 "token_type": "Bearer",
-                "scope": "user-top-read",
+                "scope": scope,
                 "expires_in": 3600,
                 "refresh_token": refresh,
             },
