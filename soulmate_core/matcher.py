@@ -115,9 +115,9 @@ class Matcher:
 
     def explain_pair(self, me: TasteProfile, other: TasteProfile) -> Match:
         """How ``me`` matches ``other`` (anyone, discoverable or not) with the snapshot's model: one
-        pair, explained as a match in ``top_k`` is."""
+        pair, explained and placed among pairs of listeners here as a match in ``top_k`` is."""
         population = self.snapshot.population
-        return self._explain(me, population.taste(me), other, population.taste(other))
+        return placed(self.snapshot, self._explain(me, population.taste(me), other, population.taste(other)))
 
     def _candidates(
         self, query: Query, me: str, delta: _Delta, limit: int, probe: int | None
