@@ -15,7 +15,7 @@ import pytest
 
 from soulmate_adapters import open_store
 from soulmate_adapters.dynamodb import DynamoDBStore, decode_item, encode_item
-from soulmate_core.errors import StoreError
+from soulmate_core.errors import StoreError, UnknownUserError
 from soulmate_core.profile import ArtistEntry, RangeTaste, make_profile
 from soulmate_core.trim import MAX_ITEM_BYTES, item_size
 from tests.aws_standins import new_table, set_aws_env, standin_limits
@@ -177,3 +177,33 @@ def test_a_failing_segment_is_a_store_error(moto_endpoint: str, monkeypatch: pyt
 def test_scan_segments_must_be_positive() -> None:
     with pytest.raises(StoreError, match="scan_segments"):
         DynamoDBStore("profiles", client=object(), scan_segments=0)
+
+
+# --- share codes: never written for someone deleted meanwhile ---------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("atomic", [True, False], ids=["transaction", "one-by-one"])
+def test_a_share_code_read_as_stored_but_deleted_before_it_lands_is_refused(
+    store: DynamoDBStore, monkeypatch: pytest.MonkeyPatch, atomic: bool
+) -> None:
+    """The profile check and the code's write race a delete: the check in the write refuses it."""
+    store.put(sample_profile("ana"))
+    store._tx.atomic = atomic  # False: as on a stand-in without transactions (dynalite)
+    codes = store._codes
+    seen_stored = codes._profile_stored
+    reads = []
+
+    def stored_then_deleted(user_id: str) -> bool:
+        reads.append(user_id)
+        if len(reads) == 1:  # the first read sees the profile; the delete lands right after it
+            assert seen_stored(user_id)
+            store.delete(user_id)
+            return True
+        return seen_stored(user_id)
+
+    monkeypatch.setattr(codes, "_profile_stored", stored_then_deleted)
+    with pytest.raises(UnknownUserError):
+        store.set_share_code("ana", "A" * 22)
+    assert len(reads) == 2
+    assert (store.share_code("ana"), store.user_for_share_code("A" * 22)) == (None, None)

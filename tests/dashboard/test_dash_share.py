@@ -219,6 +219,12 @@ def test_a_group_of_three_shows_who_matches_whom_what_holds_it_and_a_playlist(
     assert "Logged in with Spotify" in texts(at) and not [b for b in at.button if b.key == "group_spotify"]
 
 
+def test_a_guest_persona_is_asked_for_its_own_listening_before_blending(app) -> None:
+    at = sign_in_as_persona(app(), "demo-0007")
+    at.switch_page(GROUP).run()
+    assert "Bring your own listening" in " ".join(i.value for i in at.info) and not at.text_area
+
+
 def test_a_group_needs_two_to_nine_codes_that_open_someone(app, store: Store, people) -> None:
     (ana_id, _), (bo_id, _), (_, cy_key) = people["Ana"], people["Bo"], people["Cy"]
     ana = sharing.new_code()
