@@ -17,16 +17,19 @@ DropReason = Literal[
 ]
 DROP_REASONS: tuple[DropReason, ...] = get_args(DropReason)
 
-LABELS: Mapping[DropReason, str] = {
-    "short": "plays under 30 s",
-    "partial": "plays of less than half the track (or 4 minutes)",
-    "skipped": "skipped plays",
-    "podcast": "podcast episodes",
-    "audiobook": "audiobook chapters",
-    "video": "video plays",
-    "incognito": "plays in a private session",
-    "untitled": "plays without an artist or a track",
-    "undated": "scrobbles without a date (now playing)",
+LABELS: Mapping[DropReason, tuple[str, str]] = {  # (one, several)
+    "short": ("play under 30 s", "plays under 30 s"),
+    "partial": (
+        "play of less than half its track (or 4 minutes)",
+        "plays of less than half their track (or 4 minutes)",
+    ),
+    "skipped": ("skipped play", "skipped plays"),
+    "podcast": ("podcast episode", "podcast episodes"),
+    "audiobook": ("audiobook chapter", "audiobook chapters"),
+    "video": ("video play", "video plays"),
+    "incognito": ("play in a private session", "plays in a private session"),
+    "untitled": ("play without an artist or a track", "plays without an artist or a track"),
+    "undated": ("scrobble without a date (now playing)", "scrobbles without a date (now playing)"),
 }
 
 
@@ -50,11 +53,12 @@ def listening_lines(summary: ListeningSummary) -> list[str]:
         if summary.first_play and summary.last_play
         else ""
     )
-    lines = [f"{summary.counted:,} {_plural(summary.counted, 'listen')} counted{span}."]
+    listens = "listen" if summary.counted == 1 else "listens"
+    lines = [f"{summary.counted:,} {listens} counted{span}."]
     dropped = sorted(((n, r) for r, n in summary.dropped.items() if n > 0), key=lambda x: (-x[0], x[1]))
-    lines.extend(f"{count:,} {LABELS[reason]} ignored." for count, reason in dropped)
+    lines.extend(f"{describe(reason, count)} ignored." for count, reason in dropped)
     if summary.capped_tracks:
-        tracks = _plural(summary.capped_tracks, "track")
+        tracks = "track" if summary.capped_tracks == 1 else "tracks"
         lines.append(
             f"{summary.capped_tracks:,} {tracks} played on repeat capped, so that no single track "
             "can make your taste."
@@ -62,5 +66,7 @@ def listening_lines(summary: ListeningSummary) -> list[str]:
     return lines
 
 
-def _plural(count: int, word: str) -> str:
-    return word if count == 1 else f"{word}s"
+def describe(reason: DropReason, count: int) -> str:
+    """``count`` plays left out for ``reason``, in words: "1,204 plays under 30 s"."""
+    one, several = LABELS[reason]
+    return f"{count:,} {one if count == 1 else several}"

@@ -1,163 +1,180 @@
-"""Plays -> ranked artists and tracks per time range, in memory that grows by 32 bytes a play.
+"""Plays as integer columns, in memory that grows by 33 bytes a play (and 16 for each id a play
+carries), whatever names they carry.
 
-A play is kept as four integers: 64-bit hashes of its artist and track keys, milliseconds, and
-microseconds since the epoch. However many distinct names an export holds, no name is kept while
-reading. Ranking a range sums milliseconds per hash with numpy; only the leading candidates (a few
-hundred, ties included) get their names back, from a second pass over the plays. Order and names
-are as if every play were held: most time first, ties by name, and the first spelling seen wins.
+A play is kept as hashes (its artist's name and its title), its time and lengths; the ids that name
+its artist or track are kept apart, as (play, id) pairs, since most formats carry none. No name is
+kept while reading; the ranking (``ranking``) gets the few names it shows from a second pass over
+the same plays, matched by their position.
+
+**Identity.** One artist may reach a history under several names: a scrobbler's "Beyonce feat.
+JAY-Z" whose MusicBrainz mapping says Beyoncé, or a name a ListenBrainz listen spells one way and the
+same Spotify track another. Names, MusicBrainz and Spotify artist ids and Spotify track URIs that
+occur on one play are one artist; ``finish`` joins them into connected components (with numpy, no
+per-name objects) and gives every play its component, so the artist's listens add up under one key.
 """
 
 from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from soulmate_core.profile import ArtistEntry, RangeName, RangeTaste, TrackEntry, artist_key
-from soulmate_core.weights import amount_weights
+from soulmate_core.listening import DropReason
+from soulmate_core.profile import artist_key
+from soulmate_core.sources.listen_rules import FULL_LISTEN_MS
 
-MAX_ARTISTS = 50
-MAX_TRACKS = 50
-CANDIDATES = 10  # times the limit: ties at the cut beyond this are broken by hash, not by name
-# Spotify's top-item ranges, measured back from the last play in the export.
-RANGE_SPANS: tuple[tuple[RangeName, timedelta | None], ...] = (
-    ("short_term", timedelta(weeks=4)),
-    ("medium_term", timedelta(days=182)),
-    ("long_term", None),
-)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_UNKNOWN = -1
 
 
 @dataclass(frozen=True, slots=True)
 class Play:
-    """One music play, stripped to what a taste profile needs."""
+    """One music play, stripped to what a taste profile needs. ``None``: the source did not say."""
 
     artist: str
     track: str
-    ms_played: int
     ended_at: datetime
+    ms_played: int | None = None
+    duration_ms: int | None = None
+    done: bool = False
+    """It played to the end of the track, so ``ms_played`` is the track's length."""
     track_uri: str | None = None
+    """``spotify:track:ID``."""
+    alias: str | None = None
+    """The artist as the listener's own source wrote it, when ``artist`` is MusicBrainz's name."""
+    artist_mbid: str | None = None
+    artist_spotify_id: str | None = None
 
 
-@dataclass(slots=True)
-class _Shown:
-    """How a track is spelled where it is first seen, and the first track URI seen with it."""
-
-    artist: str
-    name: str
-    uri: str | None
-
-
-def _hash(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True)
-
-
-def _keys(play: Play) -> tuple[int, int]:
-    artist = artist_key(play.artist)
-    return _hash(artist), _hash(f"{artist}\x00{play.track.casefold()}")
+def _hash(kind: str, text: str) -> int:
+    digest = hashlib.blake2b(f"{kind}\x00{text}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True) or 1  # 0 means "none"
 
 
 def _micros(moment: datetime) -> int:
     return (moment - _EPOCH) // _MICROSECOND
 
 
+def day_of(micros: int) -> str:
+    return (_EPOCH + timedelta(microseconds=micros)).strftime("%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class Listens:
+    """Every play read, by position: its artist (a component's key), its track (artist and title),
+    its time, and whether it counts as a listen."""
+
+    artist: NDArray[np.int64]
+    track: NDArray[np.int64]
+    ended: NDArray[np.int64]
+    keep: NDArray[np.bool_]
+
+
 class PlayColumns:
-    """The plays of one export as integer columns."""
+    """The plays of one history as integer columns."""
 
     def __init__(self) -> None:
-        self.artist, self.track, self.ms, self.ended = array("q"), array("q"), array("q"), array("q")
+        self.name, self.title, self.ended = array("q"), array("q"), array("q")
+        self.ms, self.duration = array("i"), array("i")  # milliseconds, up to fields.MAX_MS
+        self.done = array("b")
+        self.linked, self.links = array("q"), array("q")  # (play, id) pairs
 
     @classmethod
-    def of(cls, plays: Iterable[Play]) -> PlayColumns:
+    def of(cls, plays: Sequence[Play]) -> PlayColumns:
         columns = cls()
         for play in plays:
             columns.add(play)
         return columns
 
     def add(self, play: Play) -> None:
-        artist, track = _keys(play)
-        self.artist.append(artist)
-        self.track.append(track)
-        self.ms.append(play.ms_played)
+        at = len(self.name)
+        self.name.append(_hash("n", artist_key(play.artist)))
+        for kind, value in (
+            ("n", play.alias and artist_key(play.alias)),
+            ("mb", play.artist_mbid),
+            ("sa", play.artist_spotify_id),
+            ("st", play.track_uri),
+        ):
+            if value:
+                self.linked.append(at)
+                self.links.append(_hash(kind, value))
+        self.title.append(_hash("t", play.track.casefold()))
         self.ended.append(_micros(play.ended_at))
+        self.ms.append(_UNKNOWN if play.ms_played is None else play.ms_played)
+        self.duration.append(_UNKNOWN if play.duration_ms is None else play.duration_ms)
+        self.done.append(play.done)
 
     def __len__(self) -> int:
-        return len(self.ms)
+        return len(self.ended)
+
+    def finish(self, dropped: Counter[DropReason]) -> Listens:
+        """Artists joined by identity, tracks keyed by artist and title, and the plays shorter than
+        half their track (or 4 minutes) left out, counted in ``dropped`` as ``partial``."""
+        artist = components(_column(self.name), _column(self.linked), _column(self.links))
+        mixed = artist.view(np.uint64) * _MIX
+        mixed ^= _column(self.title).view(np.uint64)
+        track = mixed.view(np.int64)
+        ms = _column(self.ms, np.int32)
+        done = np.frombuffer(self.done, dtype=np.int8).astype(bool) if len(self.done) else np.zeros(0, bool)
+        duration = _lengths(track, ms, _column(self.duration, np.int32), done)
+        keep = np.ones(len(track), dtype=bool)
+        if (duration >= 0).any():
+            needed = np.minimum(duration // 2, FULL_LISTEN_MS)
+            keep &= (ms < 0) | (duration < 0) | (ms >= needed)
+            dropped["partial"] += int(len(keep) - keep.sum())
+        return Listens(artist, track, _column(self.ended), keep)
 
 
-def range_tastes(columns: PlayColumns, plays: Iterable[Play]) -> dict[RangeName, RangeTaste]:
-    """Each range's artists and tracks, best first; ``plays`` are the same plays, read again for names."""
-    ended = np.frombuffer(columns.ended, dtype=np.int64)
-    artists, tracks, ms = (
-        np.frombuffer(c, dtype=np.int64) for c in (columns.artist, columns.track, columns.ms)
-    )
-    last = int(ended.max())
-    starts = {name: None if span is None else last - span // _MICROSECOND for name, span in RANGE_SPANS}
-    wanted: dict[RangeName, tuple[dict[int, int], dict[int, int]]] = {}
-    for name, start in starts.items():
-        inside = np.ones(len(ended), dtype=bool) if start is None else ended > start
-        wanted[name] = (
-            _leaders(artists[inside], ms[inside], MAX_ARTISTS),
-            _leaders(tracks[inside], ms[inside], MAX_TRACKS),
-        )
-    artist_names: dict[RangeName, dict[int, str]] = {name: {} for name in starts}
-    track_names: dict[RangeName, dict[int, _Shown]] = {name: {} for name in starts}
-    for play in plays:
-        artist, track = _keys(play)
-        moment = _micros(play.ended_at)
-        for name, start in starts.items():
-            if start is not None and moment <= start:
-                continue
-            if artist in wanted[name][0]:
-                artist_names[name].setdefault(artist, play.artist)
-            if track in wanted[name][1]:
-                shown = track_names[name].setdefault(track, _Shown(play.artist, play.track, play.track_uri))
-                shown.uri = shown.uri or play.track_uri
-    tastes = {name: _taste(wanted[name], artist_names[name], track_names[name]) for name in starts}
-    return {name: taste for name, taste in tastes.items() if taste.artists}
+def _column(values: array[int], dtype: type[np.signedinteger[Any]] = np.int64) -> NDArray[Any]:
+    """A column as numpy sees it, without a copy."""
+    return np.frombuffer(values, dtype=dtype) if len(values) else np.zeros(0, dtype=dtype)
 
 
-def _leaders(keys: NDArray[np.int64], ms: NDArray[np.int64], limit: int) -> dict[int, int]:
-    """Key -> total milliseconds for the keys with the most time, ``CANDIDATES`` × ``limit`` at most."""
-    if not len(keys):
-        return {}
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    firsts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    totals = np.add.reduceat(ms[order], firsts)
-    best = np.argsort(-totals, kind="stable")[: limit * CANDIDATES]
-    return dict(zip(ordered[firsts][best].tolist(), totals[best].tolist(), strict=True))
+def components(
+    nodes: NDArray[np.int64], linked: NDArray[np.int64], links: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """For each play, the smallest hash of the component its node joins: play ``linked[i]`` is
+    joined to id ``links[i]``. Label propagation with pointer jumping, a few passes over the links."""
+    if not len(links):
+        return nodes
+    every, inverse = np.unique(np.concatenate([nodes, links]), return_inverse=True)
+    node_at = inverse[: len(nodes)]
+    left = node_at[linked]
+    right = inverse[len(nodes) :]
+    label = np.arange(len(every))
+    while True:
+        lower = np.minimum(label[left], label[right])
+        new = label.copy()
+        np.minimum.at(new, left, lower)
+        np.minimum.at(new, right, lower)
+        new = new[new]
+        if np.array_equal(new, label):
+            return every[label[node_at]]
+        label = new
 
 
-def _taste(
-    wanted: tuple[dict[int, int], dict[int, int]],
-    artist_names: dict[int, str],
-    track_names: dict[int, _Shown],
-) -> RangeTaste:
-    artist_ms, track_ms = wanted
-    artists = sorted(((artist_names[k], ms) for k, ms in artist_ms.items()), key=lambda a: (-a[1], a[0]))
-    tracks = sorted(((track_names[k], ms) for k, ms in track_ms.items()), key=lambda t: (-t[1], t[0].name))
-    artists, tracks = artists[:MAX_ARTISTS], tracks[:MAX_TRACKS]
-    artist_weights = amount_weights([ms for _, ms in artists])
-    track_weights = amount_weights([ms for _, ms in tracks])
-    return RangeTaste(
-        artists=tuple(
-            ArtistEntry(name=name, weight=w) for (name, _), w in zip(artists, artist_weights, strict=True)
-        ),
-        tracks=tuple(
-            TrackEntry(name=shown.name, artists=(shown.artist,), weight=w, spotify_id=_track_id(shown.uri))
-            for (shown, _), w in zip(tracks, track_weights, strict=True)
-        ),
-    )
-
-
-def _track_id(uri: str | None) -> str | None:
-    if uri and uri.startswith("spotify:track:"):
-        return uri.removeprefix("spotify:track:") or None
-    return None
+def _lengths(
+    track: NDArray[np.int64], ms: NDArray[np.int32], duration: NDArray[np.int32], done: NDArray[np.bool_]
+) -> NDArray[np.int32]:
+    """Each play's track length: the one its source gave, else the longest play of the same track
+    that ran to its end, else unknown (-1)."""
+    full = done & (ms >= 0)
+    if not full.any():
+        return duration
+    keys, lengths = track[full], ms[full]
+    order = np.lexsort((lengths, keys))
+    keys, lengths = keys[order], lengths[order]
+    last = np.append(keys[1:] != keys[:-1], True)
+    keys, lengths = keys[last], lengths[last]
+    at = np.minimum(np.searchsorted(keys, track), len(keys) - 1)
+    known = (duration < 0) & (keys[at] == track)
+    return np.where(known, lengths[at], duration)

@@ -78,7 +78,7 @@ def test_without_a_name_an_export_appears_as_an_alias_and_keeps_a_name_chosen_la
         ("export.zip", b"PK\x03\x04 not really", "not a valid zip"),
         ("StreamingHistory_music_0.json", b"[{]", "not valid JSON"),
         ("StreamingHistory_music_0.json", b'[{"song": "x"}]', "not a Spotify streaming history row"),
-        ("export.zip", fx.zip_of({"Userdata.json": b"{}"}), "no streaming history in this zip"),
+        ("export.zip", fx.zip_of({"Userdata.json": b"{}"}), "no listening history in this zip"),
         ("export.zip", fx.podcast_only_zip(), "no music plays found"),
     ],
 )

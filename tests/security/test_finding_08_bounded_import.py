@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 from soulmate_app.settings import UPLOAD_OPTION, load_settings
 from soulmate_core.errors import InputError
 from soulmate_core.settings import DEFAULT_MAX_EXPORT_MB
-from soulmate_core.sources.spotify_export import profile_from_plays, read_export
+from soulmate_core.sources.history import profile_from_history, read_history
 from tests import export_fixtures as fx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +38,7 @@ MEASURE = """
 import json, sys
 from soulmate_cli import main
 import numpy, soulmate_adapters.stores, soulmate_core.store.sqlite  # loaded first
-import soulmate_core.sources.spotify_export, soulmate_core.sources.listens
+import soulmate_core.sources.history, soulmate_core.sources.listens
 
 def status(field):
     with open("/proc/self/status") as lines:
@@ -265,8 +265,8 @@ def test_visitors_get_no_error_details_no_developer_toolbar_and_no_usage_statist
 
 def test_an_upload_is_read_as_a_stream_and_left_open_for_the_caller() -> None:
     upload = io.BytesIO(fx.as_json(fx.extended_rows()))
-    plays = read_export([("Streaming_History_Audio_2025_0.json", upload)])
-    profile = profile_from_plays(plays, user_id="me", display_name="Me")  # a second pass
+    history = read_history([("Streaming_History_Audio_2025_0.json", upload)])
+    profile = profile_from_history(history, user_id="me", display_name="Me")  # a second pass
     assert profile.top_artists("long_term", 1)[0].name == "Radiohead"
     assert not upload.closed
 
@@ -275,4 +275,4 @@ def test_the_cap_holds_for_several_files_together() -> None:
     under_the_cap = b"[" + b" " * (600 * 1024) + b"]"
     files = [(f"StreamingHistory_music_{i}.json", io.BytesIO(under_the_cap)) for i in range(2)]
     with pytest.raises(InputError, match="larger than the 1 MB cap"):
-        read_export(files, max_total_bytes=2**20)
+        read_history(files, max_total_bytes=2**20)
