@@ -111,8 +111,12 @@ def _import_tables(files: list[tuple[str, Source]], genres: str | None, cap: int
             bar.close()
         if isinstance(tally, TimedTally):
             print(f"imported {tally.rows} plays: {written} profiles, {tally.artists} distinct artists")
-            if tally.without_listens:
-                print(f"  {len(tally.without_listens)} listeners had no play that counts as a listen")
+            if missing := tally.without_listens:
+                who = ", ".join(_plain(user_id) for user_id in missing[:10]) + (
+                    " ..." if len(missing) > 10 else ""
+                )
+                listeners = "listener" if len(missing) == 1 else "listeners"
+                print(f"  {len(missing)} {listeners} had no play that counts as a listen: {who}")
         else:
             print(
                 f"imported {tally.rows} listens: {written} profiles ({tally.with_genres} with genres), "
