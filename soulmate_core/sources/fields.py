@@ -91,6 +91,8 @@ def text_field(value: Any, what: str, where: str) -> str | None:
     with lone surrogates (JSON allows them; no store can encode them)."""
     if value is None:
         return None
+    if type(value) is str and value.isascii():  # the usual case, fast: two passes call this per field
+        return value.strip() or None
     if not isinstance(value, str):
         raise InputError(f"{what} is {show(value)}, not text", where)
     try:

@@ -98,20 +98,23 @@ class PlayColumns:
     def add(self, play: Play) -> None:
         at = len(self.name)
         self.name.append(_hash("n", artist_key(play.artist)))
-        for kind, value in (
-            ("n", play.alias and artist_key(play.alias)),
-            ("mb", play.artist_mbid),
-            ("sa", play.artist_spotify_id),
-            ("st", play.track_uri),
-        ):
-            if value:
-                self.linked.append(at)
-                self.links.append(_hash(kind, value))
+        if play.alias:
+            self._link(at, "n", artist_key(play.alias))
+        if play.artist_mbid:
+            self._link(at, "mb", play.artist_mbid)
+        if play.artist_spotify_id:
+            self._link(at, "sa", play.artist_spotify_id)
+        if play.track_uri:
+            self._link(at, "st", play.track_uri)
         self.title.append(_hash("t", play.track.casefold()))
         self.ended.append(_micros(play.ended_at))
         self.ms.append(_UNKNOWN if play.ms_played is None else play.ms_played)
         self.duration.append(_UNKNOWN if play.duration_ms is None else play.duration_ms)
         self.done.append(play.done)
+
+    def _link(self, at: int, kind: str, value: str) -> None:
+        self.linked.append(at)
+        self.links.append(_hash(kind, value))
 
     def __len__(self) -> int:
         return len(self.ended)

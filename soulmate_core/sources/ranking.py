@@ -139,15 +139,19 @@ def _names(
     wanted_tracks = set().union(*(found.tracks for found in leaders.values()))
     for found in leaders.values():  # a leading track's artist needs a name too
         wanted_artists.update(found.owners.values())
+    wanted = listens.keep & (
+        np.isin(listens.artist, _array(wanted_artists)) | np.isin(listens.track, _array(wanted_tracks))
+    )
+    positions = iter(np.flatnonzero(wanted).tolist())  # the plays that name a leader, in order
     artists: dict[int, _Names] = {}
     tracks: dict[int, _Names] = {}
     count = 0
+    next_at = next(positions, -1)
     for at, play in enumerate(plays):
         count = at + 1
-        if at >= len(listens.keep):
-            break
-        if not listens.keep[at]:
+        if at != next_at:
             continue
+        next_at = next(positions, -1)
         artist, track = int(listens.artist[at]), int(listens.track[at])
         if artist in wanted_artists:
             _learn_artist(artists, artist, play)
@@ -157,6 +161,10 @@ def _names(
     if count != len(listens.keep):
         raise InputError("the files changed while they were being read; please try again")
     return artists, tracks
+
+
+def _array(keys: set[int]) -> NDArray[np.int64]:
+    return np.fromiter(keys, dtype=np.int64, count=len(keys))
 
 
 def _learn_artist(artists: dict[int, _Names], artist: int, play: Play) -> None:

@@ -30,8 +30,6 @@ from soulmate_core.sources.json_stream import array_items
 from soulmate_core.sources.listen_rules import verdict
 from soulmate_core.sources.play_tally import Play
 
-_EPISODE_KEYS = ("episode_name", "spotify_episode_uri")
-_AUDIOBOOK_KEYS = ("audiobook_title", "audiobook_uri", "audiobook_chapter_uri", "audiobook_chapter_title")
 _UNKNOWN = {"unknown artist", "unknown track"}
 
 
@@ -62,23 +60,24 @@ def spotify_plays(stream: IO[bytes], name: str, dropped: Counter[DropReason]) ->
 
 
 def _extended(row: Mapping[str, Any], where: str) -> Play | DropReason:
-    if any(row.get(key) for key in _EPISODE_KEYS):
+    get = row.get
+    if get("episode_name") or get("spotify_episode_uri"):
         return "podcast"
-    if any(row.get(key) for key in _AUDIOBOOK_KEYS):
+    if get("audiobook_title") or get("audiobook_uri") or get("audiobook_chapter_uri"):
         return "audiobook"
     ended = iso_time(row["ts"], where)
-    if row.get("incognito_mode") is True:
+    if get("incognito_mode") is True:
         return "incognito"
-    artist = text_field(row.get("master_metadata_album_artist_name"), "the artist", where)
-    track = text_field(row.get("master_metadata_track_name"), "the track", where)
+    artist = text_field(get("master_metadata_album_artist_name"), "the artist", where)
+    track = text_field(get("master_metadata_track_name"), "the track", where)
     if not artist or not track or artist.casefold() in _UNKNOWN:
         return "untitled"
     ms = milliseconds(row["ms_played"], "ms played", where)
-    uri = text_field(row.get("spotify_track_uri"), "the track URI", where)
-    reason = verdict(ms, None, skipped=row.get("skipped") is True)
+    uri = text_field(get("spotify_track_uri"), "the track URI", where)
+    reason = verdict(ms, None, skipped=get("skipped") is True)
     if reason is not None:
         return reason
-    done = row.get("reason_end") == "trackdone"
+    done = get("reason_end") == "trackdone"
     return Play(artist=artist, track=track, ended_at=ended, ms_played=ms, done=done, track_uri=uri)
 
 
