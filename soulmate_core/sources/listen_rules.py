@@ -43,10 +43,11 @@ def needed_ms(duration_ms: int) -> int:
 
 def cap_shares(amounts: NDArray[np.float64], share: float = TRACK_SHARE_CAP) -> NDArray[np.float64]:
     """``amounts`` with the largest lowered to one level ``c`` so that none exceeds ``share`` of the
-    new total: ``c = share × Σ min(a, c)``. Fewer than ``1 / share`` amounts are returned as they
-    are: there is then no telling an obsession from a short history. Fewer than ``1 / share``
-    amounts can be lowered, so only that many of the largest are sorted."""
-    if len(amounts) * share <= 1:
+    new total: ``c = share × Σ min(a, c)``; ``amounts`` itself when none needs to be. Fewer than
+    ``1 / share`` amounts above zero are left as they are: there is then no telling an obsession
+    from a short history. Fewer than ``1 / share`` amounts can be lowered, so only that many of the
+    largest are sorted."""
+    if np.count_nonzero(amounts) * share <= 1:
         return amounts
     total = float(amounts.sum())
     if amounts.max() <= share * total:

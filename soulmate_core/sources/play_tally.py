@@ -1,24 +1,18 @@
-"""Plays as integer columns, in memory that grows by 33 bytes a play (and 16 for each id a play
-carries), whatever names they carry.
+"""Plays as integer columns: 16 bytes a play (its artist's name and its title as hashes, its time in
+seconds), 9 more where the source gives the time played, the track's length or how a play ended,
+and 16 for each id a play carries, whatever names they carry.
 
-A play is kept as hashes (its artist's name and its title), its time and lengths; the ids that name
-its artist or track are kept apart, as (play, id) pairs, since most formats carry none. No name is
-kept while reading; the ranking (``ranking``) gets the few names it shows from a second pass over
-the same plays, matched by their position.
-
-**Identity.** One artist may reach a history under several names: a scrobbler's "Beyonce feat.
-JAY-Z" whose MusicBrainz mapping says Beyoncé, or a name a ListenBrainz listen spells one way and the
-same Spotify track another. Names, MusicBrainz and Spotify artist ids and Spotify track URIs that
-occur on one play are one artist; ``finish`` joins them into connected components (with numpy, no
-per-name objects) and gives every play its component, so the artist's listens add up under one key.
+No name is kept while reading; the ranking (``ranking``) gets the few names it shows from a second
+pass over the same plays, matched by their position. ``finish`` turns the columns into ``Listens``:
+each play's track as a small index, its artists joined by identity (``identity``), the plays shorter
+than half their track left out; the hashes are let go, so what stays is 9 bytes a play.
 """
 
 from __future__ import annotations
 
-import hashlib
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,12 +22,13 @@ from numpy.typing import NDArray
 
 from soulmate_core.listening import DropReason
 from soulmate_core.profile import artist_key
+from soulmate_core.sources.identity import components, node
 from soulmate_core.sources.listen_rules import FULL_LISTEN_MS
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-_UNKNOWN = -1
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # fields.EARLIEST: times are seconds since, unsigned
+_BLOCK = 1 << 16
+_NAMES = 4096
+_artist_key = artist_key.__wrapped__  # uncached: see PlayColumns._artist
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,38 +50,33 @@ class Play:
     artist_spotify_id: str | None = None
 
 
-def _hash(kind: str, text: str) -> int:
-    digest = hashlib.blake2b(f"{kind}\x00{text}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "little", signed=True) or 1  # 0 means "none"
-
-
-def _micros(moment: datetime) -> int:
-    return (moment - _EPOCH) // _MICROSECOND
-
-
-def day_of(micros: int) -> str:
-    return (_EPOCH + timedelta(microseconds=micros)).strftime("%Y-%m-%d")
+def day_of(seconds: int) -> str:
+    return (EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%d")
 
 
 @dataclass(frozen=True)
 class Listens:
-    """Every play read, by position: its artist (a component's key), its track (artist and title),
-    its time, and whether it counts as a listen."""
+    """Every play read, by position: its time, its track (0 to ``tracks`` - 1) and whether it counts
+    as a listen; and each track's artist (0 to ``artists`` - 1)."""
 
-    artist: NDArray[np.int64]
-    track: NDArray[np.int64]
-    ended: NDArray[np.int64]
+    ended: NDArray[np.uint32]
+    track: NDArray[np.int32]
     keep: NDArray[np.bool_]
+    track_artist: NDArray[np.int32]
+    tracks: int
+    artists: int
 
 
 class PlayColumns:
     """The plays of one history as integer columns."""
 
     def __init__(self) -> None:
-        self.name, self.title, self.ended = array("q"), array("q"), array("q")
-        self.ms, self.duration = array("i"), array("i")  # milliseconds, up to fields.MAX_MS
-        self.done = array("b")
+        self.name, self.title, self.ended = array("q"), array("I"), array("I")  # title: 32 bits of it
         self.linked, self.links = array("q"), array("q")  # (play, id) pairs
+        self.ms: array[int] | None = None  # milliseconds (up to fields.MAX_MS), -1 unknown
+        self.duration: array[int] | None = None
+        self.done: array[int] | None = None
+        self._artists: dict[str, int] = {}  # name -> node, for the most recent few thousand names
 
     @classmethod
     def of(cls, plays: Sequence[Play]) -> PlayColumns:
@@ -97,7 +87,7 @@ class PlayColumns:
 
     def add(self, play: Play) -> None:
         at = len(self.name)
-        self.name.append(_hash("n", artist_key(play.artist)))
+        self.name.append(self._artist(play.artist))
         if play.alias:
             self._link(at, "n", artist_key(play.alias))
         if play.artist_mbid:
@@ -106,78 +96,107 @@ class PlayColumns:
             self._link(at, "sa", play.artist_spotify_id)
         if play.track_uri:
             self._link(at, "st", play.track_uri)
-        self.title.append(_hash("t", play.track.casefold()))
-        self.ended.append(_micros(play.ended_at))
-        self.ms.append(_UNKNOWN if play.ms_played is None else play.ms_played)
-        self.duration.append(_UNKNOWN if play.duration_ms is None else play.duration_ms)
-        self.done.append(play.done)
+        self.title.append(node("t", play.track.casefold()) & 0xFFFFFFFF)
+        self.ended.append(int((play.ended_at - EPOCH).total_seconds()))
+        self.ms = _append(self.ms, "i", at, play.ms_played, -1)
+        self.duration = _append(self.duration, "i", at, play.duration_ms, -1)
+        self.done = _append(self.done, "b", at, 1 if play.done else None, 0)
+
+    def _artist(self, name: str) -> int:
+        """The node of an artist's name: names recur, so the last ``_NAMES`` are kept (not in
+        ``artist_key``'s own cache, which a history of a million distinct names would fill)."""
+        found = self._artists.get(name)
+        if found is None:
+            if len(self._artists) >= _NAMES:
+                self._artists.clear()
+            found = self._artists[name] = node("n", _artist_key(name))
+        return found
 
     def _link(self, at: int, kind: str, value: str) -> None:
         self.linked.append(at)
-        self.links.append(_hash(kind, value))
+        self.links.append(node(kind, value))
 
     def __len__(self) -> int:
         return len(self.ended)
 
     def finish(self, dropped: Counter[DropReason]) -> Listens:
-        """Artists joined by identity, tracks keyed by artist and title, and the plays shorter than
-        half their track (or 4 minutes) left out, counted in ``dropped`` as ``partial``."""
-        artist = components(_column(self.name), _column(self.linked), _column(self.links))
-        mixed = artist.view(np.uint64) * _MIX
-        mixed ^= _column(self.title).view(np.uint64)
-        track = mixed.view(np.int64)
-        ms = _column(self.ms, np.int32)
-        done = np.frombuffer(self.done, dtype=np.int8).astype(bool) if len(self.done) else np.zeros(0, bool)
-        duration = _lengths(track, ms, _column(self.duration, np.int32), done)
+        """The listens, the plays shorter than half their track (or 4 minutes) left out and counted
+        in ``dropped`` as ``partial``. The columns are emptied: this is done once. Artists are
+        grouped first, then tracks by (artist, title), in the name column's own memory: a few
+        bytes a play more than the columns, whatever the history."""
+        if not len(self):
+            empty = np.zeros(0, np.int32)
+            return Listens(np.zeros(0, np.uint32), empty, np.zeros(0, bool), empty, 0, 0)
+        artist = components(_view(self.name), _view(self.linked), _view(self.links))
+        artist_keys = distinct(artist)
+        track = _view(self.name)  # becomes each play's track, in place: its artist's place, its title
+        title = np.frombuffer(self.title, dtype=np.uint32)
+        for block in _blocks(len(track)):
+            place = np.searchsorted(artist_keys, artist[block]).astype(np.int64)
+            track[block] = (place << 32) | title[block]
+        artists = len(artist_keys)
+        del artist, artist_keys, title
+        self.title, self.linked, self.links = array("I"), array("q"), array("q")
+        track_keys = distinct(track)
+        track_index = np.empty(len(track), dtype=np.int32)
+        for block in _blocks(len(track)):
+            track_index[block] = np.searchsorted(track_keys, track[block])
+        track_artist = (track_keys >> 32).astype(np.int32)
+        del track, track_keys
+        self.name = array("q")
+        ended = np.frombuffer(self.ended, dtype=np.uint32)
+        keep = self._full_listens(track_index, len(track_artist), dropped)
+        return Listens(ended, track_index, keep, track_artist, len(track_artist), artists)
+
+    def _full_listens(
+        self, track: NDArray[np.int32], tracks: int, dropped: Counter[DropReason]
+    ) -> NDArray[np.bool_]:
+        """Which plays last half their track or 4 minutes, where the time played and the track's
+        length are known: the length the source gave, else the longest play of it that ran to its end."""
         keep = np.ones(len(track), dtype=bool)
-        if (duration >= 0).any():
-            needed = np.minimum(duration // 2, FULL_LISTEN_MS)
-            keep &= (ms < 0) | (duration < 0) | (ms >= needed)
-            dropped["partial"] += int(len(keep) - keep.sum())
-        return Listens(artist, track, _column(self.ended), keep)
+        if self.ms is None:
+            return keep
+        ms = np.frombuffer(self.ms, dtype=np.int32)
+        duration = np.frombuffer(self.duration, dtype=np.int32) if self.duration is not None else None
+        if self.done is not None:
+            finished = (np.frombuffer(self.done, dtype=np.int8) > 0) & (ms >= 0)
+            longest = np.full(tracks, -1, dtype=np.int32)
+            np.maximum.at(longest, track[finished], ms[finished])
+            shown = longest[track]
+            duration = shown if duration is None else np.where(duration >= 0, duration, shown)
+        if duration is None or not (duration >= 0).any():
+            return keep
+        keep &= (ms < 0) | (duration < 0) | (ms >= np.minimum(duration // 2, FULL_LISTEN_MS))
+        dropped["partial"] += int(len(keep) - keep.sum())
+        return keep
 
 
-def _column(values: array[int], dtype: type[np.signedinteger[Any]] = np.int64) -> NDArray[Any]:
-    """A column as numpy sees it, without a copy."""
-    return np.frombuffer(values, dtype=dtype) if len(values) else np.zeros(0, dtype=dtype)
+def distinct(keys: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The distinct keys, sorted (``np.unique`` without its copies: a key's place among them is a
+    ``searchsorted``, done a block at a time)."""
+    ordered = np.sort(keys)
+    fresh = np.empty(len(ordered), dtype=bool)
+    fresh[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=fresh[1:])
+    return ordered if fresh.all() else ordered[fresh]
 
 
-def components(
-    nodes: NDArray[np.int64], linked: NDArray[np.int64], links: NDArray[np.int64]
-) -> NDArray[np.int64]:
-    """For each play, the smallest hash of the component its node joins: play ``linked[i]`` is
-    joined to id ``links[i]``. Label propagation with pointer jumping, a few passes over the links."""
-    if not len(links):
-        return nodes
-    every, inverse = np.unique(np.concatenate([nodes, links]), return_inverse=True)
-    node_at = inverse[: len(nodes)]
-    left = node_at[linked]
-    right = inverse[len(nodes) :]
-    label = np.arange(len(every))
-    while True:
-        lower = np.minimum(label[left], label[right])
-        new = label.copy()
-        np.minimum.at(new, left, lower)
-        np.minimum.at(new, right, lower)
-        new = new[new]
-        if np.array_equal(new, label):
-            return every[label[node_at]]
-        label = new
+def _blocks(length: int) -> Iterator[slice]:
+    return (slice(start, start + _BLOCK) for start in range(0, length, _BLOCK))
 
 
-def _lengths(
-    track: NDArray[np.int64], ms: NDArray[np.int32], duration: NDArray[np.int32], done: NDArray[np.bool_]
-) -> NDArray[np.int32]:
-    """Each play's track length: the one its source gave, else the longest play of the same track
-    that ran to its end, else unknown (-1)."""
-    full = done & (ms >= 0)
-    if not full.any():
-        return duration
-    keys, lengths = track[full], ms[full]
-    order = np.lexsort((lengths, keys))
-    keys, lengths = keys[order], lengths[order]
-    last = np.append(keys[1:] != keys[:-1], True)
-    keys, lengths = keys[last], lengths[last]
-    at = np.minimum(np.searchsorted(keys, track), len(keys) - 1)
-    known = (duration < 0) & (keys[at] == track)
-    return np.where(known, lengths[at], duration)
+def _append(
+    column: array[int] | None, typecode: str, at: int, value: int | None, unknown: int
+) -> array[int] | None:
+    """``column`` with ``value`` added, made (full of ``unknown`` so far) at the first known one."""
+    if column is None:
+        if value is None:
+            return None
+        column = array(typecode, [unknown]) * at
+    column.append(unknown if value is None else value)
+    return column
+
+
+def _view(values: array[int]) -> NDArray[Any]:
+    """An int64 column as numpy sees it, without a copy."""
+    return np.frombuffer(values, dtype=np.int64) if len(values) else np.zeros(0, dtype=np.int64)

@@ -6,10 +6,10 @@ counts by how recent it is: half as much one half-range older, so the range's ol
 a quarter of its newest (all time spans the history itself, 4 weeks at least). Listens add up per
 track, no track takes more than its share (``listen_rules.cap_shares``), and tracks add up per artist.
 
-Sums are numpy over the play columns; only the leading candidates (a few hundred, ties included) get
-names, from a second pass over the plays matched by position. Order and names are as if every play
-were held: most weight first, ties by name; an artist is named as MusicBrainz names it where a play
-says, else as first seen.
+Sums are numpy over the listens (a few bytes a play at a time); only the leading candidates (a few
+hundred, ties included) get names, from a second pass over the plays matched by position. Order and
+names are as if every play were held: most weight first, ties by name; an artist is named as
+MusicBrainz names it where a play says, else as first seen.
 """
 
 from __future__ import annotations
@@ -31,22 +31,23 @@ from soulmate_core.weights import amount_weights
 
 MAX_ARTISTS = 50
 MAX_TRACKS = 50
-CANDIDATES = 10  # times the limit: ties at the cut beyond this are broken by hash, not by name
+CANDIDATES = 10  # times the limit: ties at the cut beyond this are broken by key, not by name
 RANGE_SPANS: tuple[tuple[RangeName, timedelta | None], ...] = (
     ("short_term", timedelta(weeks=4)),
     ("medium_term", timedelta(days=182)),
     ("long_term", None),
 )
-_MICROSECOND = timedelta(microseconds=1)
-_SHORTEST = timedelta(weeks=4) // _MICROSECOND
+_SHORTEST = int(timedelta(weeks=4).total_seconds())
+_BLOCK = 1 << 16
 
 
 @dataclass
 class _Leaders:
+    """One range's leading artists and tracks (indices into the listens' keys) and their amounts."""
+
     artists: dict[int, float]
     tracks: dict[int, float]
     capped: set[int]
-    owners: dict[int, int]  # leading track -> its artist
 
 
 @dataclass
@@ -69,19 +70,18 @@ class Ranked:
 
 def rank(listens: Listens, dropped: Counter[DropReason], plays: Iterable[Play]) -> Ranked:
     """Each range's artists and tracks, best first, and the summary; ``plays`` are the plays the
-    columns were made of, in the same order, read again for names."""
+    listens were made of, in the same order, read again for names."""
     counted = int(listens.keep.sum())
     if not counted:
         raise InputError("no music plays to build a profile from: every play was too short to count")
-    ended = listens.ended
-    first = int(ended.min(where=listens.keep, initial=np.iinfo(np.int64).max))
-    last = int(ended.max(where=listens.keep, initial=np.iinfo(np.int64).min))
+    first = int(listens.ended.min(where=listens.keep, initial=np.iinfo(np.uint32).max))
+    last = int(listens.ended.max(where=listens.keep, initial=0))
     leaders: dict[RangeName, _Leaders] = {}
     for name, span in RANGE_SPANS:
-        length = max(last - first, _SHORTEST) if span is None else span // _MICROSECOND
-        inside = listens.keep & (ended > last - length) if span is not None else listens.keep
-        if inside.any():
-            leaders[name] = _leaders(listens, inside, last, length)
+        length = max(last - first, _SHORTEST) if span is None else int(span.total_seconds())
+        found = _leaders(listens, last, length, bounded=span is not None)
+        if found.artists:
+            leaders[name] = found
     artists, tracks = _names(listens, leaders, plays)
     capped = set().union(*(found.capped for found in leaders.values()))
     summary = ListeningSummary(
@@ -94,77 +94,78 @@ def rank(listens: Listens, dropped: Counter[DropReason], plays: Iterable[Play]) 
     return Ranked({name: _taste(found, artists, tracks) for name, found in leaders.items()}, summary)
 
 
-def _leaders(listens: Listens, inside: NDArray[np.bool_], last: int, length: int) -> _Leaders:
-    """The range's leading artists and tracks by recency-weighted listens, tracks capped first.
-    Temporaries are dropped as soon as they are used: a range may hold every play."""
-    at = np.flatnonzero(inside)
-    order = at[np.argsort(listens.track[at], kind="stable")]
-    del at
-    weight = listens.ended[order].astype(np.float64)
-    weight -= last
-    weight /= length / 2
-    np.exp2(weight, out=weight)
-    tracks = listens.track[order]
-    firsts = np.flatnonzero(np.concatenate(([True], tracks[1:] != tracks[:-1])))
-    track_keys = tracks[firsts]
-    del tracks
-    totals = np.add.reduceat(weight, firsts)
-    del weight
-    track_artists = listens.artist[order[firsts]]
-    del order, firsts
+def _leaders(listens: Listens, last: int, length: int, *, bounded: bool) -> _Leaders:
+    """The range's leading artists and tracks by recency-weighted listens, tracks capped first."""
+    totals = np.zeros(listens.tracks, dtype=np.float64)
+    for start in range(0, len(listens.track), _BLOCK):  # a block at a time: a range may hold every play
+        block = slice(start, start + _BLOCK)
+        ended = listens.ended[block]
+        weight = ended.astype(np.float64)
+        weight -= last
+        weight /= length / 2
+        np.exp2(weight, out=weight)
+        weight[~listens.keep[block]] = 0.0
+        if bounded and last > length:
+            weight[ended <= last - length] = 0.0
+        np.add.at(totals, listens.track[block], weight)
     capped = cap_shares(totals)
-    by_artist = np.argsort(track_artists, kind="stable")
-    owners = track_artists[by_artist]
-    starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
-    artist_totals = np.add.reduceat(capped[by_artist], starts)
-    best = np.argsort(-capped, kind="stable")[: MAX_TRACKS * CANDIDATES]
-    return _Leaders(
-        _best(owners[starts], artist_totals, MAX_ARTISTS),
-        dict(zip(track_keys[best].tolist(), capped[best].tolist(), strict=True)),
-        set(track_keys[capped < totals].tolist()),
-        dict(zip(track_keys[best].tolist(), track_artists[best].tolist(), strict=True)),
-    )
+    lowered = set() if capped is totals else set(np.flatnonzero(capped < totals).tolist())
+    del totals
+    tracks = _best(capped, MAX_TRACKS)
+    artist_totals = np.bincount(listens.track_artist, weights=capped, minlength=listens.artists)
+    del capped
+    return _Leaders(_best(artist_totals.astype(np.float64), MAX_ARTISTS), tracks, lowered)
 
 
-def _best(keys: NDArray[np.int64], amounts: NDArray[np.float64], limit: int) -> dict[int, float]:
-    best = np.argsort(-amounts, kind="stable")[: limit * CANDIDATES]
-    return dict(zip(keys[best].tolist(), amounts[best].tolist(), strict=True))
+def _best(amounts: NDArray[np.float64], limit: int) -> dict[int, float]:
+    """Index -> amount of the ``CANDIDATES`` × ``limit`` largest amounts above zero; of those tied
+    at the cut, the first by index."""
+    wanted = limit * CANDIDATES
+    if len(amounts) > wanted:
+        cut = float(np.partition(amounts, len(amounts) - wanted)[len(amounts) - wanted])
+        above = np.flatnonzero(amounts > cut)
+        tied = np.flatnonzero(amounts == cut)[: wanted - len(above)]
+        chosen = np.concatenate([above, tied])
+    else:
+        chosen = np.arange(len(amounts))
+    chosen = chosen[amounts[chosen] > 0]
+    return dict(zip(chosen.tolist(), amounts[chosen].tolist(), strict=True))
 
 
 def _names(
     listens: Listens, leaders: dict[RangeName, _Leaders], plays: Iterable[Play]
 ) -> tuple[dict[int, _Names], dict[int, _Names]]:
     """The names of the leading artists and tracks, from the plays read again in the same order."""
-    wanted_artists = set().union(*(found.artists for found in leaders.values()))
-    wanted_tracks = set().union(*(found.tracks for found in leaders.values()))
-    for found in leaders.values():  # a leading track's artist needs a name too
-        wanted_artists.update(found.owners.values())
-    wanted = listens.keep & (
-        np.isin(listens.artist, _array(wanted_artists)) | np.isin(listens.track, _array(wanted_tracks))
-    )
-    positions = iter(np.flatnonzero(wanted).tolist())  # the plays that name a leader, in order
+    wanted_tracks = np.zeros(listens.tracks, dtype=bool)
+    wanted_artists = np.zeros(listens.artists, dtype=bool)
+    for found in leaders.values():
+        wanted_tracks[list(found.tracks)] = True
+        wanted_artists[list(found.artists)] = True
+    wanted_artists[listens.track_artist[wanted_tracks]] = True  # a leading track's artist needs a name
+    wanted = wanted_tracks[listens.track] | wanted_artists[listens.track_artist[listens.track]]
+    wanted &= listens.keep
+    positions = np.flatnonzero(wanted)  # the plays that name a leader, in order
+    del wanted
     artists: dict[int, _Names] = {}
     tracks: dict[int, _Names] = {}
-    count = 0
-    next_at = next(positions, -1)
+    count, seen = 0, 0
+    next_at = int(positions[0]) if len(positions) else -1
     for at, play in enumerate(plays):
         count = at + 1
         if at != next_at:
             continue
-        next_at = next(positions, -1)
-        artist, track = int(listens.artist[at]), int(listens.track[at])
-        if artist in wanted_artists:
+        seen += 1
+        next_at = int(positions[seen]) if seen < len(positions) else -1
+        track = int(listens.track[at])
+        artist = int(listens.track_artist[track])
+        if wanted_artists[artist]:
             _learn_artist(artists, artist, play)
-        if track in wanted_tracks:
+        if wanted_tracks[track]:
             shown = tracks.setdefault(track, _Names(play.track, artist=artist, uri=play.track_uri))
             shown.uri = shown.uri or play.track_uri
     if count != len(listens.keep):
         raise InputError("the files changed while they were being read; please try again")
     return artists, tracks
-
-
-def _array(keys: set[int]) -> NDArray[np.int64]:
-    return np.fromiter(keys, dtype=np.int64, count=len(keys))
 
 
 def _learn_artist(artists: dict[int, _Names], artist: int, play: Play) -> None:

@@ -66,7 +66,8 @@ class TimedTally(ScratchTally):
     def profiles(self, progress: Progress | None = None) -> Iterator[TasteProfile]:
         """One profile per listener with a counted listen, built and yielded one at a time."""
         self._db.execute("CREATE INDEX IF NOT EXISTS plays_by_user ON plays (user_seq)")
-        users = self._db.execute("SELECT seq, user_id FROM users ORDER BY seq").fetchall()
+        total = self.users
+        users = self._db.execute("SELECT seq, user_id FROM users ORDER BY seq")
         for done, (seq, user_id) in enumerate(users, start=1):
             profile = self._profile(seq, user_id)
             if profile is None:
@@ -74,7 +75,7 @@ class TimedTally(ScratchTally):
             else:
                 yield profile
             if progress:
-                progress(done, len(users))
+                progress(done, total)
 
     def _profile(self, seq: int, user_id: str) -> TasteProfile | None:
         dropped: Counter[DropReason] = Counter(

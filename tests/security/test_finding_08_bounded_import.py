@@ -3,10 +3,11 @@ listens CSV took 2 GB), the CLI read /dev/zero until memory ran out, and the das
 uploads from anyone.
 
 Peak memory is measured in a fresh process from ``/proc/self/status``: the peak resident set
-(``VmHWM``) at the end of a real ``soulmate import-...`` less the resident set (``VmRSS``) just
+(``VmHWM``) at the end of a real ``soulmate import...`` less the resident set (``VmRSS``) just
 before it began, after the modules it uses were imported. That difference bounds from above what
 the import added, whether Python, numpy or SQLite allocated it. Inputs are as large as the cap
-allows and shaped to cost the most memory a byte can: every play or row a new artist (and track).
+allows and shaped to cost the most memory a byte can: every play or row a new artist (and track),
+in every format the importer reads, the text formats' rows as short as they can be.
 """
 
 from __future__ import annotations
@@ -135,11 +136,69 @@ def _listens(tmp_path: Path, size: int) -> list[str]:
     return ["import-listens", str(listens), "--genres", str(genres)]
 
 
+def _listenbrainz_line(i: int) -> str:
+    artist = f"a{i}"
+    mbid = f"{i:08x}-0000-4000-8000-000000000000"
+    return json.dumps(
+        {
+            "listened_at": 1767261600 + i,
+            "track_metadata": {
+                "artist_name": artist,
+                "track_name": f"t{i}",
+                "additional_info": {
+                    "duration_ms": 200_000,
+                    "spotify_id": f"https://open.spotify.com/track/{i}",
+                },
+                "mbid_mapping": {
+                    "artist_mbids": [mbid],
+                    "artists": [{"artist_credit_name": artist, "artist_mbid": mbid}],
+                },
+            },
+        }
+    )
+
+
+def _scrobbles(case: str, tmp_path: Path, size: int) -> list[str]:
+    """One person's scrobbles (Last.fm and Libre.fm CSVs, a .scrobbler.log, ListenBrainz lines; the
+    text formats' rows as short as a row can be) or many people's timed plays, every row a new artist
+    and track."""
+    name, head, row = {
+        "lastfm": ("scrobbles.csv", "", lambda i: f"a{i},,t{i},{1 + i % 28:02d} Jan 2026 10:{i % 60:02d}\n"),
+        "librefm": ("librefm.csv", "time,artist,track,album\n", lambda i: f"{1767261600 + i},a{i},t{i},\n"),
+        "scrobbler-log": (
+            ".scrobbler.log",
+            "#AUDIOSCROBBLER/1.1\n",
+            lambda i: f"a{i}\t\tt{i}\t\t\tL\t{1767261600 + i}\n",
+        ),
+        "listenbrainz": ("1.jsonl", "", lambda i: _listenbrainz_line(i) + "\n"),
+        "timed": (
+            "timed.csv",
+            "user_id,ts,artist,track,album,ms_played\n",
+            lambda i: f"{i % 50_000},{1767261600 + i},a{i},t{i},,{40_000 + i}\n",
+        ),
+    }[case]
+    path = tmp_path / name
+    _fill(path, size, head, row, "", "")
+    return ["import", str(path), *([] if case == "timed" else ["--user-id", "me"])]
+
+
 def _inputs(case: str, tmp_path: Path, size: int) -> list[str]:
+    if case in ("lastfm", "librefm", "scrobbler-log", "listenbrainz", "timed"):
+        return _scrobbles(case, tmp_path, size)
     return _listens(tmp_path, size) if case == "listens" else _export(case, tmp_path, size)
 
 
-CASES = ["account", "account-zip", "extended", "listens"]
+CASES = [
+    "account",
+    "account-zip",
+    "extended",
+    "listens",
+    "lastfm",
+    "librefm",
+    "scrobbler-log",
+    "listenbrainz",
+    "timed",
+]
 
 
 def _peak_added(case: str, tmp_path: Path, cap_mb: int) -> tuple[int, int]:
