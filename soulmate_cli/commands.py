@@ -24,6 +24,7 @@ from soulmate_core import service
 from soulmate_core.demo import DEFAULT_USERS, demo_population
 from soulmate_core.errors import InputError, SoulmateError, StoreError, UnknownUserError
 from soulmate_core.handles import public_name
+from soulmate_core.listening import listening_lines
 from soulmate_core.profile import TasteProfile
 from soulmate_core.schema import MatchesOut, ProfileOut
 from soulmate_core.scoring import Match
@@ -254,6 +255,9 @@ def _print_profile(profile: TasteProfile, out: TextIO) -> None:
     if profile.genre_weights:
         genres = ", ".join(f"{plain(g)} {w:.0%}" for g, w in list(profile.genre_weights.items())[:8])
         out.write(f"  genres       {genres}\n")
+    if profile.listening is not None:
+        for line in listening_lines(profile.listening):
+            out.write(f"  {line}\n")
 
 
 def _print_matches(found: list[Match], out: TextIO, alias_key: bytes) -> None:
