@@ -193,11 +193,11 @@ CASES = [
     "account-zip",
     "extended",
     "listens",
-    "lastfm",
-    "librefm",
-    "scrobbler-log",
-    "listenbrainz",
-    "timed",
+    "librefm",  # the shortest rows, so the most plays a byte
+    *(
+        pytest.param(case, marks=pytest.mark.slow)
+        for case in ("lastfm", "scrobbler-log", "listenbrainz", "timed")
+    ),
 ]
 
 
@@ -226,7 +226,7 @@ def test_peak_memory_stays_under_twice_the_cap(tmp_path: Path, case: str) -> Non
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", [c if isinstance(c, str) else c.values[0] for c in CASES])
 def test_peak_memory_stays_under_twice_a_larger_cap(tmp_path: Path, case: str) -> None:
     size, added = _peak_added(case, tmp_path, 32)
     assert size > 32 * 2**20 * 0.98
