@@ -12,6 +12,21 @@ from soulmate_core import InputError, SpotifyAuthError, SpotifyError
 settings = load_settings()
 spotify = settings.spotify
 
+HISTORY_HELP = """
+- **Spotify**: *Account → Privacy settings → Download your data*. Ask for the *Extended streaming
+  history* (every year you listened; it can take up to 30 days) or the *Account data* (the last year,
+  in about 5 days), then upload the zip, or its `Streaming_History_Audio_*.json`, `endsong_*.json`,
+  `StreamingHistory_music_*.json` or `StreamingHistory*.json` files.
+- **ListenBrainz**: *Settings → Export data*, then upload the zip (`user.json` and `listens/`).
+- **Last.fm**: Last.fm has no export of its own; a community exporter such as *lastfm-to-csv* gives a
+  CSV of artist, album, track and date. Upload that CSV.
+- **Libre.fm**: its data export, a CSV of `time,artist,track,album`.
+- **A portable player** (Rockbox and others): the `.scrobbler.log` in the player's root folder.
+
+Skips, plays under 30 s, podcasts, audiobooks, videos and private sessions are left out, and one track
+on repeat cannot make your taste: *My taste* shows what was counted.
+"""
+
 
 def fetch_from_spotify(typed_name: str = "") -> None:
     """Fetch /me and the top items with a progress bar, then save the profile under the public name
@@ -61,7 +76,7 @@ if "code" in params or "error" in params:
         else:
             fetch_from_spotify()
 
-SPOTIFY, EXPORT, DEMO = "Log in with Spotify", "Upload your data export", "Try a demo persona"
+SPOTIFY, EXPORT, DEMO = "Log in with Spotify", "Upload your listening history", "Try a demo persona"
 ways = [SPOTIFY, EXPORT, DEMO] if spotify is not None else [DEMO, EXPORT, SPOTIFY]
 tabs = dict(zip(ways, st.tabs(ways), strict=True))
 spotify_tab, export_tab, demo_tab = tabs[SPOTIFY], tabs[EXPORT], tabs[DEMO]
@@ -72,7 +87,7 @@ with spotify_tab:
             "Spotify login is not set up on this server. To enable it, register an app at "
             "developer.spotify.com, add the redirect URI `http://127.0.0.1:8501/`, and put "
             "`client_id` and `client_secret` under `[spotify]` in `.streamlit/secrets.toml` "
-            "(see `.streamlit/secrets.toml.example`). Meanwhile, upload your data export or try a "
+            "(see `.streamlit/secrets.toml.example`). Meanwhile, upload your listening history or try a "
             "demo persona: the other two tabs."
         )
     else:
@@ -93,29 +108,36 @@ with spotify_tab:
             )
         st.caption(
             "Spotify's Development Mode admits only 5 registered users per app. "
-            "Everyone else: upload your data export."
+            "Everyone else: upload your listening history."
         )
 
 with export_tab:
     st.write(
-        "In Spotify, open *Account → Privacy settings → Download your data*, and upload the zip "
-        "(or the `StreamingHistory_music_*.json` / `Streaming_History_Audio_*.json` files in it). "
-        "We keep only artists, tracks and time played, never the raw rows or personal fields."
+        "Upload your listening history: we tell the format from the file. We keep only artists, "
+        "tracks and when you played them, never the raw rows or personal fields."
     )
+    with st.expander("Which files, and how to get them"):
+        st.markdown(HISTORY_HELP)
     uploads = st.file_uploader(
-        "Spotify data export",
-        type=["zip", "json"],
+        "Your listening history",
+        type=["zip", "json", "jsonl", "csv", "tsv", "log", "txt"],
         accept_multiple_files=True,
         key="export_files",
         max_upload_size=settings.upload_cap_mb,
     )
     export_name = public_name.name_input("export_name")
     if st.button("Build my profile", disabled=not uploads, key="export_build", type="primary"):
-        with st.spinner("Reading your listening history…"):
-            try:
-                flows.import_export([(f.name, f) for f in uploads or []], export_name)
-            except InputError as exc:
-                st.error(f"We could not use this upload: {exc}. Nothing was stored.")
+        bar = st.progress(0.0, text="Reading your listening history…")
+
+        def reading(done: int, total: int) -> None:
+            bar.progress(min(done / total, 1.0) if total else 0.0, text="Reading your listening history…")
+
+        try:
+            flows.import_history([(f.name, f) for f in uploads or []], export_name, progress=reading)
+        except InputError as exc:
+            st.error(f"We could not use this upload: {exc}. Nothing was stored.")
+        finally:
+            bar.empty()
 
 with demo_tab:
     st.caption("No account needed: step into one of our demo listeners and look around.")

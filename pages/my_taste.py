@@ -4,7 +4,7 @@ import streamlit as st
 
 from soulmate_app import charts, data, people, session
 from soulmate_app.escape import md
-from soulmate_core import diversity, drift, genre_families, niche, rare_artists
+from soulmate_core import diversity, drift, genre_families, listening_lines, niche, rare_artists
 
 profile = session.require_profile()
 st.title("My taste")
@@ -24,6 +24,10 @@ right.caption(
     "How rare your artists are among all listeners here, weighted by how much you play them: "
     f"more niche than {round(100 * rarity.percentile)}% of them."
 )
+
+if profile.listening is not None:
+    st.subheader("What your history counted")
+    st.markdown("\n".join(f"- {md(line)}" for line in listening_lines(profile.listening)))
 
 if profile.has_genres:
     a, b = st.columns(2)

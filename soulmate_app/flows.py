@@ -23,7 +23,8 @@ from soulmate_core.errors import (
 )
 from soulmate_core.scoring import Match
 from soulmate_core.sources.bounded import Source, size_of
-from soulmate_core.sources.spotify_export import profile_from_plays, read_export
+from soulmate_core.sources.history import Progress as ReadProgress
+from soulmate_core.sources.history import profile_from_history, read_history
 from soulmate_core.text import clean_name
 
 
@@ -60,11 +61,14 @@ def connect_spotify(
     return save_connected(profile)
 
 
-def import_export(files: Sequence[tuple[str, Source]], display_name: str) -> TasteProfile:
-    """Build and save a profile from an uploaded data export. Raises ``InputError``; stores
-    nothing then. The raw rows are dropped as soon as the profile is built. Uploads are read
-    as streams, never copied, and the cap holds for all of them together (Streamlit's own
-    limit is per file): more than the cap is refused before any is read.
+def import_history(
+    files: Sequence[tuple[str, Source]], display_name: str, progress: ReadProgress | None = None
+) -> TasteProfile:
+    """Build and save a profile from an uploaded listening history, in any format the importer
+    knows (each file's format is read from it, as ``soulmate import`` does). Raises
+    ``InputError``; stores nothing then. The raw rows are dropped as soon as the profile is built.
+    Uploads are read as streams, never copied, and the cap holds for all of them together
+    (Streamlit's own limit is per file): more than the cap is refused before any is read.
 
     Signed in to an account, it is the account's profile. Otherwise it replaces the export
     profile this session holds (uploaded here, or signed in to with its recovery key), or is a new
@@ -72,11 +76,11 @@ def import_export(files: Sequence[tuple[str, Source]], display_name: str) -> Tas
     cap = load_settings().max_export_bytes
     if sum(size_of(source) or 0 for _, source in files) > cap:
         raise InputError(f"the files are larger than the {cap // 2**20} MB cap together")
-    plays = read_export(files, max_total_bytes=cap)
+    history = read_history(files, max_total_bytes=cap, progress=progress)
     owned = _signed_in_id() or _owned_export()
     user_id = owned or f"export-{secrets.token_hex(8)}"
     name = clean_name(display_name) or (owned and service.stored_name(data.store(), owned)) or ""
-    profile = profile_from_plays(plays, user_id=user_id, display_name=name)
+    profile = profile_from_history(history, user_id=user_id, display_name=name)
     if owned:
         saved = save_connected(profile)
     else:

@@ -14,7 +14,7 @@ from soulmate_core import Match, TasteProfile
 from soulmate_core.demo import DEMO_PREFIX
 from soulmate_core.handles import alias, chosen_name, public_name
 
-HIDDEN_SUMMARY = "Bring your own listening (Spotify or your data export) to see what you share."
+HIDDEN_SUMMARY = "Bring your own listening (Spotify, or a history you upload) to see what you share."
 
 
 def is_guest(viewer: TasteProfile) -> bool:

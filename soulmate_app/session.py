@@ -43,7 +43,7 @@ def require_profile() -> TasteProfile:
     """The signed-in profile; otherwise a pointer to the Connect page, and the page stops here."""
     profile = current_profile()
     if profile is None:
-        st.info("Connect first: log in with Spotify, upload your data export, or pick a demo persona.")
+        st.info("Connect first: log in with Spotify, upload your listening history, or pick a demo persona.")
         st.page_link(nav.CONNECT, label="Go to Connect", icon=":material/login:")
         st.stop()
     return profile

@@ -11,12 +11,12 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
-from pathlib import Path
 from typing import NoReturn, TextIO
 
 from soulmate_adapters import open_store
 from soulmate_adapters.stores import open_index
 from soulmate_cli.every_match import every_users_matches
+from soulmate_cli.imports import add_import_commands
 from soulmate_cli.parallel_build import build_in_parallel
 from soulmate_cli.parallel_seed import seed_in_parallel
 from soulmate_cli.progress import ProgressBar
@@ -24,12 +24,11 @@ from soulmate_core import service
 from soulmate_core.demo import DEFAULT_USERS, demo_population
 from soulmate_core.errors import InputError, SoulmateError, StoreError, UnknownUserError
 from soulmate_core.handles import public_name
+from soulmate_core.listening import listening_lines
 from soulmate_core.profile import TasteProfile
 from soulmate_core.schema import MatchesOut, ProfileOut
 from soulmate_core.scoring import Match
 from soulmate_core.settings import get_settings
-from soulmate_core.sources.listens import tally_listens
-from soulmate_core.sources.spotify_export import profile_from_plays, read_export
 from soulmate_core.store import Store
 from soulmate_core.synthetic import DEFAULT_SEED as SYNTHETIC_SEED
 from soulmate_core.text import clean_text
@@ -61,17 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--store", help="store URL (default: $SOULMATE_STORE or sqlite:///data/soulmate.db)")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    imp = commands.add_parser("import-listens", help="import a user_id,artist,weight table")
-    imp.add_argument("listens", help="CSV with header user_id,artist,weight")
-    imp.add_argument("--genres", help="CSV with header artist,genre")
-    imp.set_defaults(run=_import_listens)
-
-    exp = commands.add_parser("import-spotify-export", help="import a Spotify data export (zip or JSON)")
-    exp.add_argument("paths", nargs="+", metavar="PATH", help="the export zip, or its history JSON files")
-    exp.add_argument("--user-id", required=True, help="the user id to store the profile under")
-    exp.add_argument("--display-name", help="the name others see (default: the user id)")
-    exp.add_argument("--discoverable", action="store_true", help="let others find this profile")
-    exp.set_defaults(run=_import_spotify_export)
+    add_import_commands(commands)
 
     seed = commands.add_parser("seed-demo", help="store the deterministic demo population")
     seed.add_argument("--users", type=lambda t: _limit(t, 100_000), default=DEFAULT_USERS)
@@ -173,38 +162,6 @@ def _check_matches_args(parser: argparse.ArgumentParser, args: argparse.Namespac
         parser.error("--exact goes with one USER_ID")
 
 
-def _import_listens(args: argparse.Namespace, store: Store) -> int:
-    """Profiles go to the store as they are built, in one ``put_many`` (all or none). The match
-    index is not rebuilt here: the new profiles join it as writes do, and ``build-index`` refits."""
-    cap = get_settings().max_export_bytes
-    with tally_listens(args.listens, args.genres, cap) as tally:
-        bar = ProgressBar("building profiles")
-        try:
-            written = store.put_many(tally.profiles(progress=bar.update))
-        finally:
-            bar.close()
-        print(
-            f"imported {tally.rows} listens: {written} profiles ({tally.with_genres} with genres), "
-            f"{tally.artists} distinct artists"
-        )
-    return 0
-
-
-def _import_spotify_export(args: argparse.Namespace, store: Store) -> int:
-    files = [(Path(path).name, Path(path)) for path in args.paths]
-    plays = read_export(files, max_total_bytes=get_settings().max_export_bytes)
-    user_id = args.user_id.strip()
-    if not user_id:
-        raise InputError("--user-id must not be empty")
-    profile = profile_from_plays(
-        plays, user_id=user_id, display_name=args.display_name or user_id, discoverable=args.discoverable
-    )
-    store.put(profile)
-    ranges = ", ".join(f"{name} {len(taste.artists)} artists" for name, taste in profile.ranges.items())
-    print(f"imported {len(plays)} music plays for {plain(user_id)}: {plain(ranges)}")
-    return 0
-
-
 def _seed_demo(args: argparse.Namespace, store: Store) -> int:
     if args.if_empty and next(iter(store.iter_all()), None) is not None:
         print("the store already has profiles; not seeding")
@@ -298,6 +255,9 @@ def _print_profile(profile: TasteProfile, out: TextIO) -> None:
     if profile.genre_weights:
         genres = ", ".join(f"{plain(g)} {w:.0%}" for g, w in list(profile.genre_weights.items())[:8])
         out.write(f"  genres       {genres}\n")
+    if profile.listening is not None:
+        for line in listening_lines(profile.listening):
+            out.write(f"  {line}\n")
 
 
 def _print_matches(found: list[Match], out: TextIO, alias_key: bytes) -> None:

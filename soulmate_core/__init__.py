@@ -28,6 +28,7 @@ from soulmate_core.insights import (
     shared_and_unique,
     union_top,
 )
+from soulmate_core.listening import ListeningSummary, listening_lines
 from soulmate_core.profile import ArtistEntry, RangeTaste, TasteProfile, TrackEntry, make_profile
 from soulmate_core.schema import MatchesOut, MatchOut, ProfileOut, from_item, to_item
 from soulmate_core.scoring import Component, Match, SharedItem, match
@@ -41,6 +42,7 @@ __all__ = [
     "Component",
     "CorruptItemError",
     "InputError",
+    "ListeningSummary",
     "Match",
     "MatchIndex",
     "MatchOut",
@@ -68,6 +70,7 @@ __all__ = [
     "from_item",
     "genre_families",
     "get_settings",
+    "listening_lines",
     "make_profile",
     "match",
     "niche",

@@ -4,6 +4,8 @@ A profile holds ranked artists and top tracks per time range. Artist weights wit
 shares that sum to 1, whatever the source measured (ranks, plays or milliseconds), so profiles from
 different sources compare fairly. Genre weights are derived from the artists.
 
+A profile built from an imported history also says what it counted and left out (``listening``).
+
 Its JSON shape, and the stored item ``{"user_id", "profile": {...}, "updated_at"}``, are in ``schema``.
 """
 
@@ -17,16 +19,29 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal, get_args
 
+from soulmate_core.listening import ListeningSummary
 from soulmate_core.text import clean_name, clean_text
 
 # "persona": a signed-in visitor's own copy of a demo persona (soulmate_app.flows.use_persona).
-Source = Literal["spotify", "spotify-export", "listens", "demo", "persona", "synthetic"]
+# "listenbrainz", "scrobbles" (Last.fm, Libre.fm, .scrobbler.log) and "history" (several kinds of
+# file at once) are imported histories, like "spotify-export".
+Source = Literal[
+    "spotify",
+    "spotify-export",
+    "listenbrainz",
+    "scrobbles",
+    "history",
+    "listens",
+    "demo",
+    "persona",
+    "synthetic",
+]
 RangeName = Literal["short_term", "medium_term", "long_term", "all_time"]
 
 SOURCES: tuple[Source, ...] = get_args(Source)
 RANGES: tuple[RangeName, ...] = get_args(RangeName)
 SPOTIFY_RANGES: tuple[RangeName, ...] = ("short_term", "medium_term", "long_term")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SPACES = re.compile(r"\s+")
 
@@ -57,6 +72,7 @@ class ArtistEntry:
     weight: float
     genres: tuple[str, ...] = ()
     spotify_id: str | None = None
+    mbid: str | None = None  # MusicBrainz artist id, where the source knew it
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +102,7 @@ class TasteProfile:
     updated_at: str = field(default_factory=utc_now_iso)
     schema_version: int = SCHEMA_VERSION
     trimmed: bool = False  # long tails were cut to fit a store's item size limit
+    listening: ListeningSummary | None = None  # what an imported history counted and left out
 
     def artist_weights(self) -> dict[str, float]:
         """Artist key -> weight over all ranges (each range counts equally); sums to 1."""
@@ -133,6 +150,7 @@ def make_profile(
     ranges: Mapping[RangeName, RangeTaste],
     discoverable: bool = True,
     updated_at: str | None = None,
+    listening: ListeningSummary | None = None,
 ) -> TasteProfile:
     """Build a profile, deriving its genre weights from the artists. Every way in comes through
     here, so the name and the artist, track and genre names are cleaned here (``text``)."""
@@ -145,6 +163,7 @@ def make_profile(
         genre_weights=derive_genre_weights(cleaned.values()),
         discoverable=discoverable,
         updated_at=updated_at or utc_now_iso(),
+        listening=listening,
     )
 
 

@@ -6,7 +6,8 @@ dashboard's downloads. A profile's shape is also the ``profile`` map of the stor
 ``{user_id, profile, updated_at}``, so every store validates what it reads against it.
 
 Versions: ``ProfileOut.schema_version`` and ``MatchesOut.schema_version`` change when a field
-changes meaning or goes away; adding an optional field keeps the version. docs/schema.md has them.
+changes meaning or goes away, or when a reader of the old version would refuse the new shape (a new
+``source``); adding an optional field alone keeps the version. docs/schema.md has them.
 
 A list of matches shows other people only as ``handles`` does (a public name and an opaque alias,
 never their user id) and rounds every figure to whole points (``DIGITS``).
@@ -15,13 +16,14 @@ never their user id) and rounds every figure to whole points (``DIGITS``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from soulmate_core.closeness import word_for
 from soulmate_core.errors import CorruptItemError
 from soulmate_core.handles import alias, public_name
+from soulmate_core.listening import DropReason, ListeningSummary
 from soulmate_core.profile import (
     SCHEMA_VERSION,
     ArtistEntry,
@@ -47,13 +49,16 @@ class ArtistOut(_Model):
     weight: float = Field(ge=0, description="Share of this range's listening")
     genres: list[str] = []
     spotify_id: str | None = None
+    mbid: str | None = Field(None, description="MusicBrainz artist id, where the source knew it")
 
     @classmethod
     def of(cls, artist: ArtistEntry) -> ArtistOut:
         return cls.model_validate(_artist(artist))
 
     def entry(self) -> ArtistEntry:
-        return ArtistEntry(self.name, self.weight, tuple(self.genres), self.spotify_id or None)
+        return ArtistEntry(
+            self.name, self.weight, tuple(self.genres), self.spotify_id or None, self.mbid or None
+        )
 
 
 class TrackOut(_Model):
@@ -75,6 +80,24 @@ class RangeOut(_Model):
     tracks: list[TrackOut] = []
 
 
+_Count = Annotated[int, Field(ge=0)]
+
+
+class ListeningOut(_Model):
+    """What an imported history counted, and the plays it left out, by reason."""
+
+    counted: int = Field(ge=0, description="Listens that made the profile")
+    dropped: dict[DropReason, _Count] = Field({}, description="Plays left out, by reason")
+    capped_tracks: int = Field(0, ge=0, description="Tracks played on repeat whose share was capped")
+    first_play: str | None = Field(None, description="The history's first play, YYYY-MM-DD")
+    last_play: str | None = Field(None, description="Its last play, YYYY-MM-DD: the ranges end here")
+
+    def summary(self) -> ListeningSummary:
+        return ListeningSummary(
+            self.counted, dict(self.dropped), self.capped_tracks, self.first_play, self.last_play
+        )
+
+
 class ProfileOut(_Model):
     """A taste profile: ranked artists and tracks per time range, and genre weights."""
 
@@ -87,6 +110,7 @@ class ProfileOut(_Model):
     trimmed: bool = False
     genre_weights: dict[str, float] = {}
     ranges: dict[RangeName, RangeOut]
+    listening: ListeningOut | None = None
 
     @classmethod
     def of(cls, profile: TasteProfile) -> ProfileOut:
@@ -109,6 +133,7 @@ class ProfileOut(_Model):
             updated_at=self.updated_at,
             schema_version=self.schema_version,
             trimmed=self.trimmed,
+            listening=self.listening.summary() if self.listening else None,
         )
 
 
@@ -221,7 +246,7 @@ def _rounded(value: float) -> float:
 def profile_body(profile: TasteProfile) -> dict[str, Any]:
     """A profile as plain JSON-safe data in ``ProfileOut``'s shape, which forbids any other field, so
     every API or CLI answer checks this writer. Plain dicts, because bulk writes call it per user."""
-    return {
+    body: dict[str, Any] = {
         "user_id": profile.user_id,
         "display_name": profile.display_name,
         "source": profile.source,
@@ -238,12 +263,28 @@ def profile_body(profile: TasteProfile) -> dict[str, Any]:
             for name, taste in profile.ranges.items()
         },
     }
+    if profile.listening is not None:
+        body["listening"] = _listening(profile.listening)
+    return body
+
+
+def _listening(summary: ListeningSummary) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "counted": summary.counted,
+        "dropped": dict(summary.dropped),
+        "capped_tracks": summary.capped_tracks,
+    }
+    if summary.first_play and summary.last_play:
+        out.update(first_play=summary.first_play, last_play=summary.last_play)
+    return out
 
 
 def _artist(artist: ArtistEntry) -> dict[str, Any]:
     out: dict[str, Any] = {"name": artist.name, "weight": artist.weight, "genres": list(artist.genres)}
     if artist.spotify_id:
         out["spotify_id"] = artist.spotify_id
+    if artist.mbid:
+        out["mbid"] = artist.mbid
     return out
 
 

@@ -9,16 +9,10 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 
 from soulmate_core.errors import InputError
-from soulmate_core.profile import (
-    ArtistEntry,
-    RangeName,
-    RangeTaste,
-    TasteProfile,
-    TrackEntry,
-    derive_genre_weights,
-)
+from soulmate_core.profile import RangeName, RangeTaste, TasteProfile, derive_genre_weights
 from soulmate_core.schema import to_item
 
 MAX_ITEM_BYTES = 256 * 1024  # well under DynamoDB's 400 KB, which also counts attribute names
@@ -61,6 +55,6 @@ def _shorten(taste: RangeTaste, keep: int) -> RangeTaste:
     artist_total = sum(a.weight for a in artists) or 1.0
     track_total = sum(t.weight for t in tracks) or 1.0
     return RangeTaste(
-        artists=tuple(ArtistEntry(a.name, a.weight / artist_total, a.genres, a.spotify_id) for a in artists),
-        tracks=tuple(TrackEntry(t.name, t.artists, t.weight / track_total, t.spotify_id) for t in tracks),
+        artists=tuple(replace(a, weight=a.weight / artist_total) for a in artists),
+        tracks=tuple(replace(t, weight=t.weight / track_total) for t in tracks),
     )

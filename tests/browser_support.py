@@ -99,5 +99,4 @@ def serve_dashboard(
                 time.sleep(0.3)
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop_child(process)

@@ -1,94 +1,37 @@
-"""Small Spotify data exports built in memory, in both formats, plus broken and hostile ones."""
+"""Small Spotify data exports built in memory, in both formats, plus broken and hostile ones.
+
+The listening is ``history_fixtures.LISTENING``: the same person's plays the other formats hold.
+"""
 
 from __future__ import annotations
 
 import io
-import json
 import zipfile
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from soulmate_core import TasteProfile
-
-END = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-MINUTE = 60_000
-
-# (artist, track, minutes played, days before the end): older favourites and a recent obsession.
-LISTENING: tuple[tuple[str, str, int, int], ...] = (
-    ("Radiohead", "Paranoid Android", 300, 300),
-    ("Radiohead", "Reckoner", 200, 100),
-    ("Portishead", "Glory Box", 250, 150),
-    ("Björk", "Jóga", 120, 90),
-    ("Little Simz", "Venom", 180, 10),
-    ("Little Simz", "Gorilla", 90, 3),
-    ("Nick Drake", "Pink Moon", 60, 20),
+from tests.history_fixtures import (
+    END,
+    LISTENING,
+    as_json,
+    spotify_account_rows,
+    spotify_extended_rows,
+    spotify_noise_rows,
+    zip_of,
 )
+
+__all__ = ["END", "LISTENING", "as_json", "zip_of"]
 
 
 def account_rows() -> list[dict[str, Any]]:
     """``StreamingHistory_music_N.json`` rows."""
-    return [
-        {
-            "endTime": (END - timedelta(days=days)).strftime("%Y-%m-%d %H:%M"),
-            "artistName": artist,
-            "trackName": track,
-            "msPlayed": minutes * MINUTE,
-        }
-        for artist, track, minutes, days in LISTENING
-    ]
+    return spotify_account_rows()
 
 
 def extended_rows() -> list[dict[str, Any]]:
-    """``Streaming_History_Audio_*.json`` rows, with a podcast and a null-track row mixed in."""
-    rows = [
-        _extended(artist, track, minutes * MINUTE, END - timedelta(days=days))
-        for artist, track, minutes, days in LISTENING
-    ]
-    podcast = _extended(None, None, 3_600_000, END - timedelta(days=2))
-    podcast.update(
-        episode_name="Episode 12", spotify_episode_uri="spotify:episode:abc", episode_show_name="A Show"
-    )
-    audiobook = _extended(None, None, 1_800_000, END - timedelta(days=1))
-    audiobook.update(audiobook_title="A Book", audiobook_uri="spotify:audiobook:xyz")
-    return [*rows, podcast, audiobook, _extended(None, None, 5_000, END)]
-
-
-def _extended(artist: str | None, track: str | None, ms: int, ended: datetime) -> dict[str, Any]:
-    return {
-        "ts": ended.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "platform": "android",
-        "ms_played": ms,
-        "conn_country": "GB",
-        "ip_addr": "203.0.113.7",
-        "master_metadata_track_name": track,
-        "master_metadata_album_artist_name": artist,
-        "master_metadata_album_album_name": f"{track} (album)" if track else None,
-        "spotify_track_uri": f"spotify:track:{len(artist or '')}{len(track)}" if track else None,
-        "episode_name": None,
-        "episode_show_name": None,
-        "spotify_episode_uri": None,
-        "audiobook_title": None,
-        "audiobook_uri": None,
-        "reason_start": "trackdone",
-        "reason_end": "trackdone",
-        "shuffle": False,
-        "skipped": False,
-        "offline": False,
-        "offline_timestamp": None,
-        "incognito_mode": False,
-    }
-
-
-def as_json(rows: Any) -> bytes:
-    return json.dumps(rows, ensure_ascii=False).encode()
-
-
-def zip_of(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
+    """``Streaming_History_Audio_*.json`` rows, with a podcast, an audiobook, a private session, a
+    skip, short plays and a null-track row mixed in."""
+    return spotify_extended_rows() + spotify_noise_rows()
 
 
 def account_zip() -> bytes:
@@ -98,7 +41,9 @@ def account_zip() -> bytes:
         {
             "Spotify Account Data/StreamingHistory_music_0.json": as_json(rows[:half]),
             "Spotify Account Data/StreamingHistory_music_1.json": as_json(rows[half:]),
-            "Spotify Account Data/StreamingHistory_podcast_0.json": as_json([{"podcastName": "x"}]),
+            "Spotify Account Data/StreamingHistory_podcast_0.json": as_json(
+                [{"endTime": "2026-02-01 10:00", "podcastName": "x", "episodeName": "y", "msPlayed": 600_000}]
+            ),
             "Spotify Account Data/Userdata.json": as_json({"username": "someone", "email": "a@b.c"}),
         }
     )
@@ -138,14 +83,16 @@ def many_members_zip(count: int) -> bytes:
 
 
 def export_like(profile: TasteProfile) -> bytes:
-    """An account-data export whose listening mirrors ``profile``'s, so the two match each other best."""
+    """An account-data export whose listening mirrors ``profile``'s, so the two match each other
+    best: each artist played as many whole 4-minute tracks as its weight says, all this month."""
     rows = [
         {
-            "endTime": "2026-02-01 10:00",
+            "endTime": f"2026-02-{1 + i % 27:02d} {10 + i % 12:02d}:{i % 60:02d}",
             "artistName": a.name,
-            "trackName": "x",
-            "msPlayed": int(a.weight * 1e8),
+            "trackName": f"Song {i}",
+            "msPlayed": 240_000,
         }
         for a in profile.top_artists("long_term", 30)
+        for i in range(max(1, round(a.weight * 400)))
     ]
     return as_json(rows)

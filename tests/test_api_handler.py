@@ -279,7 +279,7 @@ def test_me_and_top_lists_are_normalised(api: Api) -> None:
     assert api("GET", "/me", token="tok-ana")[2] == {"user_id": "acc-ana", "display_name": "Ana"}
     status, _, body = api("GET", "/top-artists", token="tok-ana", query={"time_range": "short_term"})
     assert status == 200 and body["time_range"] == "short_term"
-    assert set(body["artists"][0]) == {"name", "weight", "genres", "spotify_id"}
+    assert set(body["artists"][0]) == {"name", "weight", "genres", "spotify_id", "mbid"}
     assert [a["genres"] for a in body["artists"]] == [["trip hop"], [], []]
     status, _, body = api("GET", "/top-tracks", token="tok-ana")
     assert status == 200 and body["time_range"] == "medium_term"

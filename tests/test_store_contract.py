@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import boto3
@@ -26,6 +27,7 @@ from soulmate_adapters import open_store
 from soulmate_adapters.dynamodb import encode_item
 from soulmate_core import service
 from soulmate_core.errors import CorruptItemError, InputError, StaleWriteError, StoreError, UnknownUserError
+from soulmate_core.listening import ListeningSummary
 from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.store import Store
 from soulmate_core.trim import item_size
@@ -86,6 +88,32 @@ def test_round_trip_is_lossless(store: Store) -> None:
     profile = sample_profile("ana", artists=20)
     store.put(profile)
     assert store.get("ana") == profile
+
+
+def test_an_imported_historys_summary_and_artist_ids_round_trip(store: Store) -> None:
+    """What an import counted and left out, and the MusicBrainz ids of its artists, come back as
+    they were written, however the store encodes numbers and maps."""
+    summary = ListeningSummary(
+        counted=48_213,
+        dropped={"short": 1204, "skipped": 310, "podcast": 52, "incognito": 3},
+        capped_tracks=2,
+        first_play="2016-03-01",
+        last_play="2026-02-28",
+    )
+    base = sample_profile("ana", artists=6)
+    long_term = base.ranges["long_term"]
+    artists = tuple(
+        replace(a, mbid=f"a74b1b7f-71a5-4011-9441-d0b5e416{i:04d}") if i % 2 else a
+        for i, a in enumerate(long_term.artists)
+    )
+    profile = base.with_changes(
+        source="history",
+        listening=summary,
+        ranges={**base.ranges, "long_term": replace(long_term, artists=artists)},
+    )
+    store.put(profile)
+    assert store.get("ana") == profile
+    assert [p.listening for p in store.iter_all()] == [summary]
 
 
 def test_an_unknown_user_reads_as_none(store: Store) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -32,6 +33,10 @@ class Budget:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.left = limit
+
+    @property
+    def taken(self) -> int:
+        return self.limit - self.left
 
     def take(self, size: int, where: str, refusal: str | None = None) -> None:
         self.left -= size
@@ -94,6 +99,12 @@ def settle(source: Source, budget: Budget, where: str) -> Source:
         return source
     with open_source(source, where) as raw:
         return read_all(Capped(raw, budget, where))
+
+
+def settle_all(files: Iterable[tuple[str, Source]], max_bytes: int) -> list[tuple[str, Source]]:
+    """``settle`` for every file, the pipes among them held within one budget for all."""
+    held = Budget(max_bytes)
+    return [(name, settle(source, held, name)) for name, source in files]
 
 
 def read_all(stream: Readable) -> bytes:

@@ -27,7 +27,8 @@ def _no_constants(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_no_constants)
+DECODER = json.JSONDecoder(parse_constant=_no_constants)
+"""Standard JSON without ``NaN`` and ``Infinity``, which no store can hold."""
 
 
 class _Window:
@@ -55,7 +56,7 @@ class _Window:
             decoded = self._decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
             line = self.line + self.text.count("\n", self.pos) + data[: exc.start].count(b"\n")
-            raise InputError("not UTF-8 text, so not a Spotify JSON file", f"{self.name}:{line}") from None
+            raise InputError("not UTF-8 text, so not a JSON file", f"{self.name}:{line}") from None
         self.eof = not data
         self.text = self.text[self.pos :] + decoded
         self.pos = 0
@@ -80,7 +81,7 @@ class _Window:
         """The JSON value at ``pos``, reading more text while it is cut off by the window's end."""
         while True:
             try:
-                value, end = _DECODER.raw_decode(self.text, self.pos)
+                value, end = DECODER.raw_decode(self.text, self.pos)
             except json.JSONDecodeError as exc:
                 if len(self.text) - self.pos < MAX_ITEM_CHARS and self.more():
                     continue

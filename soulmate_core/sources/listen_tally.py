@@ -1,36 +1,25 @@
 """Listens summed per user and artist on disk, so an import's memory does not grow with its rows.
 
 A listens table may hold its users in any order, so no user's profile is complete before its last
-row. Rows are summed as they are read into a private, temporary SQLite database (``sqlite3``'s
-empty file name: on disk, deleted when closed) whose page cache is capped (``CACHE_KIB``). Memory
-holds one chunk of rows and that cache, whatever the file's size and shape, and profiles are built
-one user at a time from the sorted sums. Sums add in file order, users come in the order they first
-appear, an artist keeps the first spelling seen and its genres their file order: as if every row
-were held. A user keeps their ``MAX_ARTISTS`` heaviest artists.
+row. Rows are summed as they are read into a private scratch database on disk (``scratch``).
+Memory holds one chunk of rows and its capped cache, whatever the file's size and shape, and
+profiles are built one user at a time from the sorted sums. Sums add in file order, users come in
+the order they first appear, an artist keeps the first spelling seen and its genres their file
+order: as if every row were held. A user keeps their ``MAX_ARTISTS`` heaviest artists.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
-from types import TracebackType
 
 from soulmate_core.profile import ArtistEntry, RangeTaste, TasteProfile, artist_key, make_profile
+from soulmate_core.sources.scratch import ADD_USER, ScratchTally
 from soulmate_core.weights import amount_weights
 
 MAX_ARTISTS = 1_000
 """Artists kept per user, heaviest first: far more than any top list, few enough that one
 profile stays small whatever the file holds."""
-CACHE_KIB = 2048
-_CHUNK = 2048  # rows per insert
-
-_SCHEMA = (
-    "PRAGMA journal_mode = OFF",
-    "PRAGMA synchronous = OFF",
-    "PRAGMA temp_store = FILE",
-    f"PRAGMA cache_size = -{CACHE_KIB}",
-    "CREATE TABLE users (seq INTEGER PRIMARY KEY, user_id TEXT NOT NULL UNIQUE)",
+_TABLES = (
     """CREATE TABLE tally (
         user_seq INTEGER NOT NULL, key TEXT NOT NULL, shown TEXT NOT NULL, total REAL NOT NULL,
         PRIMARY KEY (user_seq, key)
@@ -39,7 +28,6 @@ _SCHEMA = (
         key TEXT NOT NULL, genre TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, genre)
     ) WITHOUT ROWID""",
 )
-_ADD_USER = "INSERT INTO users (user_id) VALUES (?) ON CONFLICT DO NOTHING"
 _ADD_LISTEN = """
 INSERT INTO tally (user_seq, key, shown, total)
 SELECT seq, ?2, ?3, ?4 FROM users WHERE user_id = ?1
@@ -54,52 +42,29 @@ ORDER BY u.seq, t.total DESC, t.key
 Progress = Callable[[int, int], None]
 
 
-class ListenTally:
+class ListenTally(ScratchTally):
     """``(user_id, artist, weight)`` rows and ``(artist, genre)`` pairs in; profiles out."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("", isolation_level=None)
-        for statement in _SCHEMA:
-            self._db.execute(statement)
-        self.rows = 0
-        self.with_genres = 0
-        """Profiles built so far that have genres."""
+        super().__init__(_TABLES)
         self._genre_rows = 0
 
-    def __enter__(self) -> ListenTally:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._db.close()
-
     def add_listens(self, listens: Iterable[tuple[str, str, float]]) -> None:
-        rows = iter(listens)
-        while chunk := list(islice(rows, _CHUNK)):
-            with self._db:
-                self._db.execute("BEGIN")
-                self._db.executemany(_ADD_USER, ((user_id,) for user_id, _, _ in chunk))
-                self._db.executemany(_ADD_LISTEN, ((u, artist_key(a), a, w) for u, a, w in chunk))
-            self.rows += len(chunk)
+        def write(chunk: list[tuple[str, str, float]]) -> None:
+            self._db.executemany(ADD_USER, ((user_id,) for user_id, _, _ in chunk))
+            self._db.executemany(_ADD_LISTEN, ((u, artist_key(a), a, w) for u, a, w in chunk))
+
+        self.rows += self._insert(listens, write)
 
     def add_genres(self, pairs: Iterable[tuple[str, str]]) -> None:
-        rows = iter(pairs)
-        while chunk := list(islice(rows, _CHUNK)):
-            with self._db:
-                self._db.execute("BEGIN")
-                self._db.executemany(
-                    _ADD_GENRE,
-                    ((artist_key(a), g, self._genre_rows + i) for i, (a, g) in enumerate(chunk)),
-                )
+        def write(chunk: list[tuple[str, str]]) -> None:
+            first = self._genre_rows
+            self._db.executemany(
+                _ADD_GENRE, ((artist_key(a), g, first + i) for i, (a, g) in enumerate(chunk))
+            )
             self._genre_rows += len(chunk)
 
-    @property
-    def users(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM users").fetchone()[0])
+        self._insert(pairs, write)
 
     @property
     def artists(self) -> int:

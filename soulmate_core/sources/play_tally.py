@@ -1,163 +1,202 @@
-"""Plays -> ranked artists and tracks per time range, in memory that grows by 32 bytes a play.
+"""Plays as integer columns: 16 bytes a play (its artist's name and its title as hashes, its time in
+seconds), 9 more where the source gives the time played, the track's length or how a play ended,
+and 16 for each id a play carries, whatever names they carry.
 
-A play is kept as four integers: 64-bit hashes of its artist and track keys, milliseconds, and
-microseconds since the epoch. However many distinct names an export holds, no name is kept while
-reading. Ranking a range sums milliseconds per hash with numpy; only the leading candidates (a few
-hundred, ties included) get their names back, from a second pass over the plays. Order and names
-are as if every play were held: most time first, ties by name, and the first spelling seen wins.
+No name is kept while reading; the ranking (``ranking``) gets the few names it shows from a second
+pass over the same plays, matched by their position. ``finish`` turns the columns into ``Listens``:
+each play's track as a small index, its artists joined by identity (``identity``), the plays shorter
+than half their track left out; the hashes are let go, so what stays is 9 bytes a play.
 """
 
 from __future__ import annotations
 
-import hashlib
 from array import array
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from soulmate_core.profile import ArtistEntry, RangeName, RangeTaste, TrackEntry, artist_key
-from soulmate_core.weights import amount_weights
+from soulmate_core.listening import DropReason
+from soulmate_core.profile import artist_key
+from soulmate_core.sources.identity import components, node
+from soulmate_core.sources.listen_rules import FULL_LISTEN_MS
 
-MAX_ARTISTS = 50
-MAX_TRACKS = 50
-CANDIDATES = 10  # times the limit: ties at the cut beyond this are broken by hash, not by name
-# Spotify's top-item ranges, measured back from the last play in the export.
-RANGE_SPANS: tuple[tuple[RangeName, timedelta | None], ...] = (
-    ("short_term", timedelta(weeks=4)),
-    ("medium_term", timedelta(days=182)),
-    ("long_term", None),
-)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # fields.EARLIEST: times are seconds since, unsigned
+_BLOCK = 1 << 16
+_NAMES = 4096
+_artist_key = artist_key.__wrapped__  # uncached: see PlayColumns._artist
 
 
 @dataclass(frozen=True, slots=True)
 class Play:
-    """One music play, stripped to what a taste profile needs."""
+    """One music play, stripped to what a taste profile needs. ``None``: the source did not say."""
 
     artist: str
     track: str
-    ms_played: int
     ended_at: datetime
+    ms_played: int | None = None
+    duration_ms: int | None = None
+    done: bool = False
+    """It played to the end of the track, so ``ms_played`` is the track's length."""
     track_uri: str | None = None
+    """``spotify:track:ID``."""
+    alias: str | None = None
+    """The artist as the listener's own source wrote it, when ``artist`` is MusicBrainz's name."""
+    artist_mbid: str | None = None
+    artist_spotify_id: str | None = None
 
 
-@dataclass(slots=True)
-class _Shown:
-    """How a track is spelled where it is first seen, and the first track URI seen with it."""
-
-    artist: str
-    name: str
-    uri: str | None
+def day_of(seconds: int) -> str:
+    return (EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%d")
 
 
-def _hash(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True)
+@dataclass(frozen=True)
+class Listens:
+    """Every play read, by position: its time, its track (0 to ``tracks`` - 1) and whether it counts
+    as a listen; and each track's artist (0 to ``artists`` - 1)."""
 
-
-def _keys(play: Play) -> tuple[int, int]:
-    artist = artist_key(play.artist)
-    return _hash(artist), _hash(f"{artist}\x00{play.track.casefold()}")
-
-
-def _micros(moment: datetime) -> int:
-    return (moment - _EPOCH) // _MICROSECOND
+    ended: NDArray[np.uint32]
+    track: NDArray[np.int32]
+    keep: NDArray[np.bool_]
+    track_artist: NDArray[np.int32]
+    tracks: int
+    artists: int
 
 
 class PlayColumns:
-    """The plays of one export as integer columns."""
+    """The plays of one history as integer columns."""
 
     def __init__(self) -> None:
-        self.artist, self.track, self.ms, self.ended = array("q"), array("q"), array("q"), array("q")
+        self.name, self.title, self.ended = array("q"), array("I"), array("I")  # title: 32 bits of it
+        self.linked, self.links = array("q"), array("q")  # (play, id) pairs
+        self.ms: array[int] | None = None  # milliseconds (up to fields.MAX_MS), -1 unknown
+        self.duration: array[int] | None = None
+        self.done: array[int] | None = None
+        self._artists: dict[str, int] = {}  # name -> node, for the most recent few thousand names
 
     @classmethod
-    def of(cls, plays: Iterable[Play]) -> PlayColumns:
+    def of(cls, plays: Sequence[Play]) -> PlayColumns:
         columns = cls()
         for play in plays:
             columns.add(play)
         return columns
 
     def add(self, play: Play) -> None:
-        artist, track = _keys(play)
-        self.artist.append(artist)
-        self.track.append(track)
-        self.ms.append(play.ms_played)
-        self.ended.append(_micros(play.ended_at))
+        at = len(self.name)
+        self.name.append(self._artist(play.artist))
+        if play.alias:
+            self._link(at, "n", artist_key(play.alias))
+        if play.artist_mbid:
+            self._link(at, "mb", play.artist_mbid)
+        if play.artist_spotify_id:
+            self._link(at, "sa", play.artist_spotify_id)
+        if play.track_uri:
+            self._link(at, "st", play.track_uri)
+        self.title.append(node("t", play.track.casefold()) & 0xFFFFFFFF)
+        self.ended.append(int((play.ended_at - EPOCH).total_seconds()))
+        self.ms = _append(self.ms, "i", at, play.ms_played, -1)
+        self.duration = _append(self.duration, "i", at, play.duration_ms, -1)
+        self.done = _append(self.done, "b", at, 1 if play.done else None, 0)
+
+    def _artist(self, name: str) -> int:
+        """The node of an artist's name: names recur, so the last ``_NAMES`` are kept (not in
+        ``artist_key``'s own cache, which a history of a million distinct names would fill)."""
+        found = self._artists.get(name)
+        if found is None:
+            if len(self._artists) >= _NAMES:
+                self._artists.clear()
+            found = self._artists[name] = node("n", _artist_key(name))
+        return found
+
+    def _link(self, at: int, kind: str, value: str) -> None:
+        self.linked.append(at)
+        self.links.append(node(kind, value))
 
     def __len__(self) -> int:
-        return len(self.ms)
+        return len(self.ended)
+
+    def finish(self, dropped: Counter[DropReason]) -> Listens:
+        """The listens, the plays shorter than half their track (or 4 minutes) left out and counted
+        in ``dropped`` as ``partial``. The columns are emptied: this is done once. Artists are
+        grouped first, then tracks by (artist, title), in the name column's own memory: a few
+        bytes a play more than the columns, whatever the history."""
+        if not len(self):
+            empty = np.zeros(0, np.int32)
+            return Listens(np.zeros(0, np.uint32), empty, np.zeros(0, bool), empty, 0, 0)
+        artist = components(_view(self.name), _view(self.linked), _view(self.links))
+        artist_keys = distinct(artist)
+        track = _view(self.name)  # becomes each play's track, in place: its artist's place, its title
+        title = np.frombuffer(self.title, dtype=np.uint32)
+        for block in _blocks(len(track)):
+            place = np.searchsorted(artist_keys, artist[block]).astype(np.int64)
+            track[block] = (place << 32) | title[block]
+        artists = len(artist_keys)
+        del artist, artist_keys, title
+        self.title, self.linked, self.links = array("I"), array("q"), array("q")
+        track_keys = distinct(track)
+        track_index = np.empty(len(track), dtype=np.int32)
+        for block in _blocks(len(track)):
+            track_index[block] = np.searchsorted(track_keys, track[block])
+        track_artist = (track_keys >> 32).astype(np.int32)
+        del track, track_keys
+        self.name = array("q")
+        ended = np.frombuffer(self.ended, dtype=np.uint32)
+        keep = self._full_listens(track_index, len(track_artist), dropped)
+        return Listens(ended, track_index, keep, track_artist, len(track_artist), artists)
+
+    def _full_listens(
+        self, track: NDArray[np.int32], tracks: int, dropped: Counter[DropReason]
+    ) -> NDArray[np.bool_]:
+        """Which plays last half their track or 4 minutes, where the time played and the track's
+        length are known: the length the source gave, else the longest play of it that ran to its end."""
+        keep = np.ones(len(track), dtype=bool)
+        if self.ms is None:
+            return keep
+        ms = np.frombuffer(self.ms, dtype=np.int32)
+        duration = np.frombuffer(self.duration, dtype=np.int32) if self.duration is not None else None
+        if self.done is not None:
+            finished = (np.frombuffer(self.done, dtype=np.int8) > 0) & (ms >= 0)
+            longest = np.full(tracks, -1, dtype=np.int32)
+            np.maximum.at(longest, track[finished], ms[finished])
+            shown = longest[track]
+            duration = shown if duration is None else np.where(duration >= 0, duration, shown)
+        if duration is None or not (duration >= 0).any():
+            return keep
+        keep &= (ms < 0) | (duration < 0) | (ms >= np.minimum(duration // 2, FULL_LISTEN_MS))
+        dropped["partial"] += int(len(keep) - keep.sum())
+        return keep
 
 
-def range_tastes(columns: PlayColumns, plays: Iterable[Play]) -> dict[RangeName, RangeTaste]:
-    """Each range's artists and tracks, best first; ``plays`` are the same plays, read again for names."""
-    ended = np.frombuffer(columns.ended, dtype=np.int64)
-    artists, tracks, ms = (
-        np.frombuffer(c, dtype=np.int64) for c in (columns.artist, columns.track, columns.ms)
-    )
-    last = int(ended.max())
-    starts = {name: None if span is None else last - span // _MICROSECOND for name, span in RANGE_SPANS}
-    wanted: dict[RangeName, tuple[dict[int, int], dict[int, int]]] = {}
-    for name, start in starts.items():
-        inside = np.ones(len(ended), dtype=bool) if start is None else ended > start
-        wanted[name] = (
-            _leaders(artists[inside], ms[inside], MAX_ARTISTS),
-            _leaders(tracks[inside], ms[inside], MAX_TRACKS),
-        )
-    artist_names: dict[RangeName, dict[int, str]] = {name: {} for name in starts}
-    track_names: dict[RangeName, dict[int, _Shown]] = {name: {} for name in starts}
-    for play in plays:
-        artist, track = _keys(play)
-        moment = _micros(play.ended_at)
-        for name, start in starts.items():
-            if start is not None and moment <= start:
-                continue
-            if artist in wanted[name][0]:
-                artist_names[name].setdefault(artist, play.artist)
-            if track in wanted[name][1]:
-                shown = track_names[name].setdefault(track, _Shown(play.artist, play.track, play.track_uri))
-                shown.uri = shown.uri or play.track_uri
-    tastes = {name: _taste(wanted[name], artist_names[name], track_names[name]) for name in starts}
-    return {name: taste for name, taste in tastes.items() if taste.artists}
+def distinct(keys: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The distinct keys, sorted (``np.unique`` without its copies: a key's place among them is a
+    ``searchsorted``, done a block at a time)."""
+    ordered = np.sort(keys)
+    fresh = np.empty(len(ordered), dtype=bool)
+    fresh[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=fresh[1:])
+    return ordered if fresh.all() else ordered[fresh]
 
 
-def _leaders(keys: NDArray[np.int64], ms: NDArray[np.int64], limit: int) -> dict[int, int]:
-    """Key -> total milliseconds for the keys with the most time, ``CANDIDATES`` × ``limit`` at most."""
-    if not len(keys):
-        return {}
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    firsts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    totals = np.add.reduceat(ms[order], firsts)
-    best = np.argsort(-totals, kind="stable")[: limit * CANDIDATES]
-    return dict(zip(ordered[firsts][best].tolist(), totals[best].tolist(), strict=True))
+def _blocks(length: int) -> Iterator[slice]:
+    return (slice(start, start + _BLOCK) for start in range(0, length, _BLOCK))
 
 
-def _taste(
-    wanted: tuple[dict[int, int], dict[int, int]],
-    artist_names: dict[int, str],
-    track_names: dict[int, _Shown],
-) -> RangeTaste:
-    artist_ms, track_ms = wanted
-    artists = sorted(((artist_names[k], ms) for k, ms in artist_ms.items()), key=lambda a: (-a[1], a[0]))
-    tracks = sorted(((track_names[k], ms) for k, ms in track_ms.items()), key=lambda t: (-t[1], t[0].name))
-    artists, tracks = artists[:MAX_ARTISTS], tracks[:MAX_TRACKS]
-    artist_weights = amount_weights([ms for _, ms in artists])
-    track_weights = amount_weights([ms for _, ms in tracks])
-    return RangeTaste(
-        artists=tuple(
-            ArtistEntry(name=name, weight=w) for (name, _), w in zip(artists, artist_weights, strict=True)
-        ),
-        tracks=tuple(
-            TrackEntry(name=shown.name, artists=(shown.artist,), weight=w, spotify_id=_track_id(shown.uri))
-            for (shown, _), w in zip(tracks, track_weights, strict=True)
-        ),
-    )
+def _append(
+    column: array[int] | None, typecode: str, at: int, value: int | None, unknown: int
+) -> array[int] | None:
+    """``column`` with ``value`` added, made (full of ``unknown`` so far) at the first known one."""
+    if column is None:
+        if value is None:
+            return None
+        column = array(typecode, [unknown]) * at
+    column.append(unknown if value is None else value)
+    return column
 
 
-def _track_id(uri: str | None) -> str | None:
-    if uri and uri.startswith("spotify:track:"):
-        return uri.removeprefix("spotify:track:") or None
-    return None
+def _view(values: array[int]) -> NDArray[Any]:
+    """An int64 column as numpy sees it, without a copy."""
+    return np.frombuffer(values, dtype=np.int64) if len(values) else np.zeros(0, dtype=np.int64)

@@ -125,3 +125,12 @@ def sign_in_as_persona(at: AppTest, user_id: str) -> AppTest:
     at.button(key="use_persona").click().run()
     assert not at.exception, at.exception
     return at
+
+
+def upload_history(at: AppTest, files: list[tuple[str, bytes, str]], name: str = "Robin") -> AppTest:
+    """Upload ``files`` (name, content, type) on the Connect page under a public ``name``."""
+    at.file_uploader(key="export_files").set_value(files).run()
+    at.text_input(key="export_name").input(name).run()
+    at.button(key="export_build").click().run()
+    assert not at.exception, at.exception
+    return at

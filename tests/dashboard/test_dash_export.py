@@ -9,15 +9,7 @@ from soulmate_core import Store
 from soulmate_core.handles import DEVELOPMENT_KEY, public_name
 from tests import export_fixtures as fx
 
-from .conftest import texts
-
-
-def _upload(at, files, name="Robin"):
-    at.file_uploader(key="export_files").set_value(files).run()
-    at.text_input(key="export_name").input(name).run()
-    at.button(key="export_build").click().run()
-    assert not at.exception, at.exception
-    return at
+from .conftest import texts, upload_history
 
 
 def _exports(store: Store):
@@ -45,7 +37,7 @@ def _exports(store: Store):
     ],
 )
 def test_an_export_becomes_a_saved_hidden_profile(app, store: Store, files) -> None:
-    at = _upload(app(), files)
+    at = upload_history(app(), files)
     assert "You are **Robin**" in texts(at)
     (profile,) = _exports(store)
     assert profile.display_name == "Robin"
@@ -63,12 +55,12 @@ def test_without_a_name_an_export_appears_as_an_alias_and_keeps_a_name_chosen_la
     app, store: Store
 ) -> None:
     files = [("Streaming_History_Audio_2025_0.json", fx.as_json(fx.extended_rows()), "application/json")]
-    at = _upload(app(), files, name="")
+    at = upload_history(app(), files, name="")
     (profile,) = _exports(store)
     assert profile.display_name == ""
     assert f"You are **{md(public_name(profile.user_id, '', DEVELOPMENT_KEY))}**" in texts(at)
-    _upload(at, files, name="Robin")
-    _upload(at, files, name="  ")  # the same session, again: nothing typed keeps the name
+    upload_history(at, files, name="Robin")
+    upload_history(at, files, name="  ")  # the same session, again: nothing typed keeps the name
     assert [p.display_name for p in _exports(store)] == ["Robin"]
 
 
@@ -78,13 +70,13 @@ def test_without_a_name_an_export_appears_as_an_alias_and_keeps_a_name_chosen_la
         ("export.zip", b"PK\x03\x04 not really", "not a valid zip"),
         ("StreamingHistory_music_0.json", b"[{]", "not valid JSON"),
         ("StreamingHistory_music_0.json", b'[{"song": "x"}]', "not a Spotify streaming history row"),
-        ("export.zip", fx.zip_of({"Userdata.json": b"{}"}), "no streaming history in this zip"),
+        ("export.zip", fx.zip_of({"Userdata.json": b"{}"}), "no listening history in this zip"),
         ("export.zip", fx.podcast_only_zip(), "no music plays found"),
     ],
 )
 def test_bad_uploads_get_a_message_and_store_nothing(app, store: Store, name, content, message) -> None:
     before = store.version()
-    at = _upload(app(), [(name, content, "application/octet-stream")])
+    at = upload_history(app(), [(name, content, "application/octet-stream")])
     errors = " ".join(e.value for e in at.error)
     assert "We could not use this upload" in errors and message in errors
     assert "Nothing was stored" in errors
@@ -94,7 +86,7 @@ def test_bad_uploads_get_a_message_and_store_nothing(app, store: Store, name, co
 
 def test_a_zip_bomb_is_refused(app, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOULMATE_MAX_EXPORT_MB", "4")
-    at = _upload(app(), [("bomb.zip", fx.bomb_zip(8), "application/zip")])
+    at = upload_history(app(), [("bomb.zip", fx.bomb_zip(8), "application/zip")])
     assert "zip bomb" in " ".join(e.value for e in at.error)
     assert not _exports(store)
 
@@ -107,7 +99,7 @@ def test_several_uploads_count_against_the_cap_together(
     under_the_cap = b"[" + b" " * (600 * 1024) + b"]"
     files = [(f"StreamingHistory_music_{i}.json", under_the_cap, "application/json") for i in range(2)]
     before = store.version()
-    at = _upload(app(), files)
+    at = upload_history(app(), files)
     errors = " ".join(e.value for e in at.error)
     assert "larger than the 1 MB cap together" in errors
     assert store.version() == before

@@ -176,6 +176,6 @@ def test_before_login_the_spotify_way_says_how_the_public_name_works(spotify: Fa
 def test_a_server_without_spotify_settings_explains_how_and_offers_the_other_ways(app) -> None:
     at = app()
     info = " ".join(i.value for i in at.info)
-    assert "not set up" in info and "secrets.toml" in info and "data export" in info
+    assert "not set up" in info and "secrets.toml" in info and "listening history" in info
     assert not at.get("link_button")
     assert at.tabs[0].label == "Try a demo persona"  # nothing to log in to: the demo comes first

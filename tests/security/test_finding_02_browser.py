@@ -115,7 +115,7 @@ def server(
 
 def _join_by_export(page, base: str, export: Path) -> None:
     page.goto(base + "/")
-    page.get_by_role("tab", name="Upload your data export").click()
+    page.get_by_role("tab", name="Upload your listening history").click()
     page.locator("input[type=file]").set_input_files(str(export))
     page.get_by_label(LABEL, exact=True).fill("Viewer")
     page.get_by_label(LABEL, exact=True).press("Enter")

@@ -8,6 +8,7 @@ exactly what it had. An error nobody expected shows visitors only an id, which t
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -45,6 +46,16 @@ def _encrypted_zip() -> bytes:
     return bytes(data)
 
 
+def _listens_zip(bad_line: str) -> bytes:
+    """A ListenBrainz export whose listens file has two good listens, then ``bad_line`` on line 3."""
+    good = json.dumps({"listened_at": 1767261600, "track_metadata": {"artist_name": "A", "track_name": "T"}})
+    content = f"{good}\n{good}\n{bad_line}\n".encode()
+    return fx.zip_of({"user.json": b"{}", "listens/2026/1.jsonl": content})
+
+
+LISTENS = "listens/2026/1.jsonl"
+LASTFM_ROW = "Portishead,Dummy,Roads,01 Jan 2026 10:00\n"
+
 # (id, file name, content, what the message must name)
 CRAFTED = [
     ("nan-play-time", ACCOUNT, _account_file(_account_row("NaN")), f"{ACCOUNT}:4"),
@@ -78,6 +89,52 @@ CRAFTED = [
         "secret.zip",
         _encrypted_zip(),
         f"secret.zip:Spotify Account Data/{ACCOUNT}",
+    ),
+    (
+        "listenbrainz-nan-time",
+        "lb.zip",
+        _listens_zip('{"listened_at": NaN, "track_metadata": {}}'),
+        f"{LISTENS}:3",
+    ),
+    (
+        "listenbrainz-deep-nesting",
+        "lb.zip",
+        _listens_zip('{"listened_at": 1, "track_metadata": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        f"{LISTENS}:3",
+    ),
+    (
+        "listenbrainz-5000-digit-time",
+        "lb.zip",
+        _listens_zip('{"listened_at": ' + "7" * 5000 + ', "track_metadata": {}}'),
+        f"{LISTENS}:3",
+    ),
+    (
+        "listenbrainz-lone-surrogate",
+        "lb.zip",
+        _listens_zip(
+            '{"listened_at": 1767261600, "track_metadata": {"artist_name": "\\ud800", "track_name": "T"}}'
+        ),
+        f"{LISTENS}:3",
+    ),
+    (
+        "lastfm-200k-character-field",
+        "scrobbles.csv",
+        (LASTFM_ROW * 2 + "x" * 200_000 + ",a,t,01 Jan 2026 10:00\n").encode(),
+        "scrobbles.csv:3",
+    ),
+    ("lastfm-1e400-time", "scrobbles.csv", (LASTFM_ROW * 2 + "A,B,C,1e400\n").encode(), "scrobbles.csv:3"),
+    (
+        "scrobbler-log-not-utf8",
+        ".scrobbler.log",
+        b"#AUDIOSCROBBLER/1.1\n#TZ/UTC\nA\tB\tC\t1\t200\tL\t1767261600\t\n"
+        b"Sigur R\xf3s\tB\tC\t1\t200\tL\t1767261600\t\n",  # Latin-1, not UTF-8
+        ".scrobbler.log:4",
+    ),
+    (
+        "scrobbler-log-year-1",
+        ".scrobbler.log",
+        b"#AUDIOSCROBBLER/1.1\n#TZ/UTC\nA\tB\tC\t1\t200\tL\t-62135596800\t\n",
+        ".scrobbler.log:3",
     ),
 ]
 

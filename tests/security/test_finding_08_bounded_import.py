@@ -3,10 +3,11 @@ listens CSV took 2 GB), the CLI read /dev/zero until memory ran out, and the das
 uploads from anyone.
 
 Peak memory is measured in a fresh process from ``/proc/self/status``: the peak resident set
-(``VmHWM``) at the end of a real ``soulmate import-...`` less the resident set (``VmRSS``) just
+(``VmHWM``) at the end of a real ``soulmate import...`` less the resident set (``VmRSS``) just
 before it began, after the modules it uses were imported. That difference bounds from above what
 the import added, whether Python, numpy or SQLite allocated it. Inputs are as large as the cap
-allows and shaped to cost the most memory a byte can: every play or row a new artist (and track).
+allows and shaped to cost the most memory a byte can: every play or row a new artist (and track),
+in every format the importer reads, the text formats' rows as short as they can be.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from streamlit.testing.v1 import AppTest
 from soulmate_app.settings import UPLOAD_OPTION, load_settings
 from soulmate_core.errors import InputError
 from soulmate_core.settings import DEFAULT_MAX_EXPORT_MB
-from soulmate_core.sources.spotify_export import profile_from_plays, read_export
+from soulmate_core.sources.history import profile_from_history, read_history
 from tests import export_fixtures as fx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +39,7 @@ MEASURE = """
 import json, sys
 from soulmate_cli import main
 import numpy, soulmate_adapters.stores, soulmate_core.store.sqlite  # loaded first
-import soulmate_core.sources.spotify_export, soulmate_core.sources.listens
+import soulmate_core.sources.history, soulmate_core.sources.listens
 
 def status(field):
     with open("/proc/self/status") as lines:
@@ -135,11 +136,69 @@ def _listens(tmp_path: Path, size: int) -> list[str]:
     return ["import-listens", str(listens), "--genres", str(genres)]
 
 
+def _listenbrainz_line(i: int) -> str:
+    artist = f"a{i}"
+    mbid = f"{i:08x}-0000-4000-8000-000000000000"
+    return json.dumps(
+        {
+            "listened_at": 1767261600 + i,
+            "track_metadata": {
+                "artist_name": artist,
+                "track_name": f"t{i}",
+                "additional_info": {
+                    "duration_ms": 200_000,
+                    "spotify_id": f"https://open.spotify.com/track/{i}",
+                },
+                "mbid_mapping": {
+                    "artist_mbids": [mbid],
+                    "artists": [{"artist_credit_name": artist, "artist_mbid": mbid}],
+                },
+            },
+        }
+    )
+
+
+def _scrobbles(case: str, tmp_path: Path, size: int) -> list[str]:
+    """One person's scrobbles (Last.fm and Libre.fm CSVs, a .scrobbler.log, ListenBrainz lines; the
+    text formats' rows as short as a row can be) or many people's timed plays, every row a new artist
+    and track."""
+    name, head, row = {
+        "lastfm": ("scrobbles.csv", "", lambda i: f"a{i},,t{i},{1 + i % 28:02d} Jan 2026 10:{i % 60:02d}\n"),
+        "librefm": ("librefm.csv", "time,artist,track,album\n", lambda i: f"{1767261600 + i},a{i},t{i},\n"),
+        "scrobbler-log": (
+            ".scrobbler.log",
+            "#AUDIOSCROBBLER/1.1\n",
+            lambda i: f"a{i}\t\tt{i}\t\t\tL\t{1767261600 + i}\n",
+        ),
+        "listenbrainz": ("1.jsonl", "", lambda i: _listenbrainz_line(i) + "\n"),
+        "timed": (
+            "timed.csv",
+            "user_id,ts,artist,track,album,ms_played\n",
+            lambda i: f"{i % 50_000},{1767261600 + i},a{i},t{i},,{40_000 + i}\n",
+        ),
+    }[case]
+    path = tmp_path / name
+    _fill(path, size, head, row, "", "")
+    return ["import", str(path), *([] if case == "timed" else ["--user-id", "me"])]
+
+
 def _inputs(case: str, tmp_path: Path, size: int) -> list[str]:
+    if case in ("lastfm", "librefm", "scrobbler-log", "listenbrainz", "timed"):
+        return _scrobbles(case, tmp_path, size)
     return _listens(tmp_path, size) if case == "listens" else _export(case, tmp_path, size)
 
 
-CASES = ["account", "account-zip", "extended", "listens"]
+CASES = [
+    "account",
+    "account-zip",
+    "extended",
+    "listens",
+    "librefm",  # the shortest rows, so the most plays a byte
+    *(
+        pytest.param(case, marks=pytest.mark.slow)
+        for case in ("lastfm", "scrobbler-log", "listenbrainz", "timed")
+    ),
+]
 
 
 def _peak_added(case: str, tmp_path: Path, cap_mb: int) -> tuple[int, int]:
@@ -167,7 +226,7 @@ def test_peak_memory_stays_under_twice_the_cap(tmp_path: Path, case: str) -> Non
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", [c if isinstance(c, str) else c.values[0] for c in CASES])
 def test_peak_memory_stays_under_twice_a_larger_cap(tmp_path: Path, case: str) -> None:
     size, added = _peak_added(case, tmp_path, 32)
     assert size > 32 * 2**20 * 0.98
@@ -265,8 +324,8 @@ def test_visitors_get_no_error_details_no_developer_toolbar_and_no_usage_statist
 
 def test_an_upload_is_read_as_a_stream_and_left_open_for_the_caller() -> None:
     upload = io.BytesIO(fx.as_json(fx.extended_rows()))
-    plays = read_export([("Streaming_History_Audio_2025_0.json", upload)])
-    profile = profile_from_plays(plays, user_id="me", display_name="Me")  # a second pass
+    history = read_history([("Streaming_History_Audio_2025_0.json", upload)])
+    profile = profile_from_history(history, user_id="me", display_name="Me")  # a second pass
     assert profile.top_artists("long_term", 1)[0].name == "Radiohead"
     assert not upload.closed
 
@@ -275,4 +334,4 @@ def test_the_cap_holds_for_several_files_together() -> None:
     under_the_cap = b"[" + b" " * (600 * 1024) + b"]"
     files = [(f"StreamingHistory_music_{i}.json", io.BytesIO(under_the_cap)) for i in range(2)]
     with pytest.raises(InputError, match="larger than the 1 MB cap"):
-        read_export(files, max_total_bytes=2**20)
+        read_history(files, max_total_bytes=2**20)
