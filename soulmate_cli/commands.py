@@ -15,6 +15,7 @@ from typing import NoReturn, TextIO
 
 from soulmate_adapters import open_store
 from soulmate_adapters.stores import open_index
+from soulmate_cli import card
 from soulmate_cli.every_match import every_users_matches
 from soulmate_cli.imports import add_import_commands
 from soulmate_cli.parallel_build import build_in_parallel
@@ -109,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"), default="WARNING", help="on stderr"
     )
     api.set_defaults(run=_serve_api)
+
+    card.add_parser(commands)
 
     dele = commands.add_parser("delete", help="delete a user's profile")
     dele.add_argument("user_id")

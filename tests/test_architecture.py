@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGES = ("soulmate_core", "soulmate_adapters", "soulmate_api", "soulmate_app", "soulmate_cli", "pages")
+PACKAGES = (
+    "soulmate_core",
+    "soulmate_adapters",
+    "soulmate_api",
+    "soulmate_app",
+    "soulmate_card",
+    "soulmate_cli",
+    "pages",
+)
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 HEAVY = {"streamlit", "boto3", "botocore", "spotipy", "requests", "sklearn", "pandas", "scipy", "plotly"}
 
@@ -58,6 +66,9 @@ def test_the_import_contracts_hold(copy_of_the_code: Path) -> None:
             "pages.soulmates -> soulmate_core.store",
         ),
         ("pages.compare", "import boto3", "pages.compare -> boto3"),
+        ("soulmate_core.text", "import PIL.Image", "soulmate_core.text -> PIL"),
+        ("soulmate_api.handler", "import soulmate_card.draw", "soulmate_api.handler -> soulmate_card.draw"),
+        ("soulmate_card.layout", "import soulmate_adapters", "soulmate_card.layout -> soulmate_adapters"),
     ],
 )
 def test_a_planted_violation_breaks_a_contract(

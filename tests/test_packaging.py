@@ -87,6 +87,11 @@ def test_the_base_install_is_the_pure_core_and_a_working_cli(wheel: Path, tmp_pa
     assert refused.returncode == 2
     assert "soulmate-finder[api]" in refused.stderr
 
+    card = [bin_dir / "soulmate", "card", "demo-0001", "--out", tmp_path / "card.png"]
+    refused = subprocess.run(card, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2
+    assert "soulmate-finder[card]" in refused.stderr and not (tmp_path / "card.png").exists()
+
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[list[subprocess.Popen[str]]]:
