@@ -10,9 +10,10 @@ a snapshot row is.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
+from numpy.typing import NDArray
 
 from soulmate_core.demo import DEFAULT_USERS, demo_user_id
 from soulmate_core.insights import PopulationStats
@@ -56,6 +57,15 @@ class TasteMapView:
     me: Dot | None
     """None when none of your taste is known to the model yet."""
     soulmates: tuple[Dot, ...]
+    density: NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    """Everyone on the map, drawn or not: listeners per cell of a grid, rows along y."""
+    extent: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    """The density grid's x0, x1, y0, y1."""
+
+    @property
+    def sampled(self) -> bool:
+        """Whether the dots are a sample of everyone (then the density shows the rest)."""
+        return self.drawn < self.everyone
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,7 @@ def taste_map_view(
     placed by folding them in, and left out of the crowd so that nobody is drawn twice."""
     mates = tuple(dot for dot in (place(snapshot, p) for p in soulmates) if dot is not None)
     apart = {me.user_id, *(dot.user_id for dot in mates)}
+    x0, x1, y0, y1 = snapshot.taste_map.extent.tolist()
     return TasteMapView(
         tuple(dot for dot in drawn.dots if dot.user_id not in apart),
         snapshot.taste_map.cluster_labels,
@@ -147,6 +158,8 @@ def taste_map_view(
         drawn.everyone,
         place(snapshot, me),
         mates,
+        snapshot.taste_map.density,
+        (x0, x1, y0, y1),
     )
 
 

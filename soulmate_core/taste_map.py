@@ -1,9 +1,10 @@
 """What the dashboard shows of everyone, worked out by ``build-index`` and kept in the snapshot.
 
-- A 2-D map: the top two principal directions of the latent vectors (PCA on a sample), every
-  snapshot row projected onto them. A profile folded into the model lands where its row would.
-- A few map clusters (spherical k-means), each labelled by its members' dominant genres, else by
-  their top artists.
+- A 2-D map: the two directions of the latent space that tell the map's clusters apart best
+  (``map_fit``), every snapshot row projected onto them, and a grid of how many listeners fall
+  where. A profile folded into the model lands where its row would.
+- A few map clusters (spherical k-means), each named by its members' most telling genre (two when
+  one is taken), else by their top artists.
 - Names for the first latent dimensions: the artists that load most on each.
 - The spread of each named dimension and of niche-ness, for percentiles.
 
@@ -19,6 +20,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from soulmate_core import map_fit
+from soulmate_core.map_fit import nearest
 from soulmate_core.sparse import SparseRows
 from soulmate_core.taste_rows import TasteRows
 
@@ -34,7 +37,6 @@ FIT_SAMPLE = 20_000
 """Rows the projection and the map clusters are fitted on."""
 DRAWN = 2_000
 """Listeners drawn on the map, at most: a sample fixed at build time, the same on every load."""
-_ROUNDS = 20
 _TOTALS_BLOCK = 1 << 16
 
 Floats = NDArray[np.float32]
@@ -61,6 +63,10 @@ class TasteMap:
     """(named dims, values): each named dimension's sorted values, or quantiles."""
     niche_spread: Floats
     """Everyone's niche score (``insights.niche``), sorted, or its quantiles."""
+    density: Floats
+    """(grid, grid): how many listeners fall in each cell of the map, rows along y."""
+    extent: Floats
+    """(4,): the density grid's x0, x1, y0, y1."""
 
     @property
     def available(self) -> bool:
@@ -83,16 +89,17 @@ class TasteMap:
         if n < MIN_MAPPED or dims < 2:
             return cls.empty(n, dims, niche)
         random = np.random.default_rng(seed)
-        sample = latent[np.sort(random.choice(n, min(n, FIT_SAMPLE), replace=False))]
-        mean, axes = _principal_axes(sample)
-        centroids = _spherical_kmeans(sample, max(1, min(MAP_CLUSTERS, n // MIN_MAPPED)), random)
-        clusters, centroids = _by_size(_nearest(latent, centroids), centroids)
+        sample = latent[np.sort(random.choice(n, min(n, FIT_SAMPLE), replace=False))].astype(np.float64)
+        centroids = map_fit.spherical_kmeans(sample, max(1, min(MAP_CLUSTERS, n // MIN_MAPPED)), random)
+        clusters, centroids = map_fit.by_size(nearest(latent, centroids), centroids)
+        mean, axes = map_fit.map_axes(sample, nearest(sample, centroids))
+        coords = (latent @ axes.T - mean @ axes.T).astype(np.float32)
         drawn = np.sort(random.choice(n, min(n, DRAWN), replace=False)).astype(np.int64)
         named = min(NAMED_DIMS, dims)
         return cls(
             mean.astype(np.float32),
             axes.astype(np.float32),
-            (latent @ axes.T - mean @ axes.T).astype(np.float32),
+            coords,
             clusters.astype(np.int16),
             centroids.astype(np.float32),
             _cluster_labels(rows, clusters, len(centroids), artist_names),
@@ -100,6 +107,7 @@ class TasteMap:
             _dim_labels(factors[: len(rows.artist_keys), :named], rows.artist_keys, artist_names),
             np.stack([spread(latent[:, d]) for d in range(named)]),
             niche,
+            *map_fit.density(coords),
         )
 
     @classmethod
@@ -116,6 +124,8 @@ class TasteMap:
             (),
             np.zeros((0, 0), np.float32),
             np.zeros(0, np.float32) if niche is None else niche,
+            np.zeros((0, 0), np.float32),
+            np.zeros(4, np.float32),
         )
 
     def take(self, order: NDArray[np.intp]) -> TasteMap:
@@ -133,7 +143,7 @@ class TasteMap:
 
     def cluster_of(self, latent: NDArray[np.floating]) -> NDArray[np.intp]:
         """The nearest map cluster of each of (n, dims) unit latent vectors."""
-        return _nearest(latent.astype(np.float64), self.centroids)
+        return nearest(latent.astype(np.float64), self.centroids)
 
     def percentiles(self, latent: NDArray[np.floating]) -> list[float]:
         """For each named dimension, the share of listeners below this unit latent vector."""
@@ -151,6 +161,8 @@ class TasteMap:
             "map_dim_labels": np.array(self.dim_labels, dtype=np.str_),
             "map_dim_spread": self.dim_spread,
             "map_niche_spread": self.niche_spread,
+            "map_density": self.density,
+            "map_extent": self.extent,
         }
 
     @classmethod
@@ -166,6 +178,8 @@ class TasteMap:
             _strings(arrays["map_dim_labels"]),
             arrays["map_dim_spread"].astype(np.float32),
             arrays["map_niche_spread"].astype(np.float32),
+            arrays["map_density"].astype(np.float32),
+            arrays["map_extent"].astype(np.float32),
         )
 
 
@@ -196,61 +210,12 @@ def share_below(spread: Floats, value: float) -> float:
     return float(np.searchsorted(spread, np.float32(value), side="left")) / len(spread)
 
 
-def _principal_axes(points: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """(mean, the top two principal directions as rows), each signed so that its largest
-    coordinate is positive: the same data always draws the same map."""
-    mean = points.mean(axis=0)
-    centred = points - mean
-    values, vectors = np.linalg.eigh(centred.T @ centred)
-    axes = vectors[:, np.argsort(-values, kind="stable")[:2]].T
-    signs = np.sign(axes[np.arange(2), np.argmax(np.abs(axes), axis=1)])
-    return mean, axes * np.where(signs == 0, 1.0, signs)[:, None]
-
-
-def _spherical_kmeans(
-    points: NDArray[np.float64], k: int, random: np.random.Generator
-) -> NDArray[np.float64]:
-    """Unit centres of ``k`` clusters of unit ``points`` by cosine, seeded k-means++ style."""
-    centres = [points[random.integers(len(points))]]
-    for _ in range(1, k):
-        distance = np.clip(1.0 - np.max(points @ np.array(centres).T, axis=1), 0.0, None)
-        total = distance.sum()
-        if total <= 0:
-            break
-        centres.append(points[random.choice(len(points), p=distance / total)])
-    found = np.array(centres)
-    for _ in range(_ROUNDS):
-        nearest = _nearest(points, found)
-        sums = np.zeros_like(found)
-        np.add.at(sums, nearest, points)
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        found = np.where(norms > 1e-12, sums / np.where(norms > 1e-12, norms, 1.0), found)
-    return found
-
-
-def _nearest(points: NDArray[np.floating], centres: NDArray[np.floating]) -> NDArray[np.intp]:
-    if not len(centres):
-        return np.zeros(len(points), dtype=np.intp)
-    nearest: NDArray[np.intp] = np.argmax(points @ centres.astype(np.float64).T, axis=1)
-    return nearest
-
-
-def _by_size(
-    clusters: NDArray[np.intp], centroids: NDArray[np.float64]
-) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
-    """Empty clusters dropped, the rest numbered from the largest down."""
-    sizes = np.bincount(clusters, minlength=len(centroids))
-    kept = [c for c in np.argsort(-sizes, kind="stable").tolist() if sizes[c] > 0]
-    renumber = np.zeros(len(centroids), dtype=np.intp)
-    renumber[kept] = np.arange(len(kept))
-    return renumber[clusters], centroids[kept]
-
-
 def _cluster_labels(
     rows: TasteRows, clusters: NDArray[np.intp], count: int, names: Mapping[str, str]
 ) -> tuple[str, ...]:
-    """Each cluster's two most telling genres, else artists; a label already taken tries the
-    next ones, so that no two clusters read alike."""
+    """Each cluster's most telling genre, else artist; when another cluster has that name, two of
+    its most telling, so that no two clusters read alike. Names follow what a cluster holds, not
+    its size or its place in a list, so the same taste keeps its name across rebuilds."""
     genres = _telling(_totals(rows.genres, clusters, count))
     artists = _telling(_totals(rows.artists, clusters, count))
     labels: list[str] = []
@@ -290,7 +255,7 @@ def _heaviest(totals: NDArray[np.float64], limit: int = 5) -> list[int]:
 
 
 def _unused(ranked: Sequence[str], taken: Sequence[str]) -> str:
-    options = [" / ".join(pair) for pair in itertools.combinations(ranked, 2)] or [ranked[0]]
+    options = [ranked[0], *(" / ".join(pair) for pair in itertools.combinations(ranked, 2))]
     for label in options:
         if label not in taken:
             return label

@@ -199,3 +199,47 @@ def test_demo_personas_are_read_by_id_not_by_a_pass_over_the_store(store: Store)
     expected = sorted(p.user_id for p in store.iter_all() if p.source == "demo" and p.discoverable)
     assert [p.user_id for p in personas] == expected
     assert counting.full_reads == 0
+
+
+def _own_cluster_share(coords: np.ndarray, clusters: np.ndarray) -> float:
+    """The share of listeners whose nearest cluster centre on the map is their own cluster's."""
+    centres = np.array([coords[clusters == c].mean(axis=0) for c in range(int(clusters.max()) + 1)])
+    nearest = np.argmin(((coords[:, None, :] - centres[None]) ** 2).sum(axis=-1), axis=1)
+    return float(np.mean(nearest == clusters))
+
+
+def test_clusters_read_apart_on_the_map(snapshot: Snapshot) -> None:
+    """Drawn along the directions that tell clusters apart, far fewer listeners sit nearer another
+    cluster's centre than along the two of most spread."""
+    taste_map_ = snapshot.taste_map
+    clusters = taste_map_.clusters.astype(np.intp)
+    latent = snapshot.rows.latent.astype(np.float64)
+    latent /= np.linalg.norm(latent, axis=1, keepdims=True)
+    centred = latent - latent.mean(axis=0)
+    values, vectors = np.linalg.eigh(centred.T @ centred)
+    most_spread = centred @ vectors[:, np.argsort(-values)[:2]]
+    drawn = _own_cluster_share(taste_map_.coords.astype(np.float64), clusters)
+    assert drawn >= 0.85 and drawn > _own_cluster_share(most_spread, clusters) + 0.2
+
+
+def test_cluster_names_survive_one_listener_leaving(store: Store, snapshot: Snapshot) -> None:
+    """A rebuild after one opt-out keeps most clusters' names (and so their colours on the map)."""
+    people = list(store.iter_all())
+    before = set(snapshot.taste_map.cluster_labels)
+    kept = []
+    for leaving in people[:30:6]:
+        after = Snapshot.build([p for p in people if p.user_id != leaving.user_id], "v2").taste_map
+        kept.append(len(before & set(after.cluster_labels)) / len(before))
+    assert min(kept) >= 0.7 and float(np.mean(kept)) >= 0.8, kept
+
+
+def test_the_density_grid_counts_everyone_on_the_map(snapshot: Snapshot) -> None:
+    taste_map_ = snapshot.taste_map
+    x0, x1, y0, y1 = taste_map_.extent.tolist()
+    coords = taste_map_.coords
+    inside = (coords[:, 0] >= x0) & (coords[:, 0] <= x1) & (coords[:, 1] >= y0) & (coords[:, 1] <= y1)
+    assert taste_map_.density.shape == (48, 48)
+    assert taste_map_.density.sum() == np.count_nonzero(inside) >= 0.98 * len(snapshot)
+    loaded = Snapshot.from_bytes(snapshot.to_bytes()).taste_map
+    np.testing.assert_array_equal(loaded.density, taste_map_.density)
+    np.testing.assert_array_equal(loaded.extent, taste_map_.extent)
