@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from soulmate_app import charts, data, people, session
+from soulmate_app import charts, data, people, session, share
 from soulmate_app.escape import md
-from soulmate_core import diversity, drift, genre_families, listening_lines, niche, rare_artists
+from soulmate_core import diversity, genre_families, listening_lines, niche, rare_artists, slopes
 
 profile = session.require_profile()
 st.title("My taste")
@@ -51,13 +51,14 @@ for tab, name in zip(tabs, profile.ranges, strict=True):
         title = f"Top artists, {charts.RANGE_LABELS[name]}"
         st.plotly_chart(charts.artist_bars(profile.top_artists(name, 15), title), key=f"artists_{name}")
 
-rising, falling = drift(profile)
+paths = slopes(profile)
 st.subheader("Taste drift")
-if rising or falling:
+if paths is not None:
     st.caption(
-        "Who gained and who lost share of your listening, from your longest range to the last 4 weeks."
+        "Your top artists' ranks from your longest range to the last 4 weeks: green climbed, "
+        "orange slipped, grey held their place."
     )
-    st.plotly_chart(charts.drift_chart(rising, falling, list(profile.ranges)), key="drift")
+    st.plotly_chart(charts.drift_slopes(paths), key="drift")
 else:
     st.caption("Drift needs both a recent and a longer time range; this profile has one.")
 
@@ -65,3 +66,7 @@ rare = rare_artists(profile, stats, counted=counted)
 if rare:
     st.subheader("Your rarest artists")
     st.markdown(", ".join(f"**{md(name)}** ({others} other listeners)" for name, others in rare))
+
+st.subheader("Share your taste")
+st.caption("A picture of your top artists and genres to post anywhere. Nothing else about you is on it.")
+share.profile_button(profile, share.show_my_name("card_my_name"))

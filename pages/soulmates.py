@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from soulmate_app import charts, data, explain, flows, nav, people, session
+from soulmate_app import charts, data, explain, flows, nav, people, session, share
 from soulmate_app.escape import md
 
 profile = session.require_profile()
@@ -29,6 +29,7 @@ st.download_button(
     mime="application/json",
     key="download_matches",
 )
+with_my_name = share.show_my_name("card_my_name")
 for rank, (m, name) in enumerate(zip(found, names, strict=True), start=1):
     with st.container(border=True):
         st.markdown(f"**{rank}. {md(name)}** · score **{explain.score_points(m)}**")
@@ -36,6 +37,8 @@ for rank, (m, name) in enumerate(zip(found, names, strict=True), start=1):
         st.markdown(md(m.summary))
         with st.expander(f"Why {explain.score_points(m)} points"):
             explain.show(m)
-        if st.button("Compare", key=f"compare_{people.handle_of(m)}"):
-            st.session_state["compare_with"] = m.other_id
-            st.switch_page(nav.COMPARE)
+        with st.container(horizontal=True):
+            if st.button("Compare", key=f"compare_{people.handle_of(m)}"):
+                st.session_state["compare_with"] = m.other_id
+                st.switch_page(nav.COMPARE)
+            share.match_button(profile, m, with_my_name)

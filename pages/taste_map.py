@@ -1,8 +1,9 @@
-"""Taste map: listeners who opted in, placed by taste, with you and your soulmates highlighted."""
+"""Taste map: listeners who opted in, placed by taste, with you and your soulmates highlighted.
+A click on someone's dot opens Compare with them."""
 
 import streamlit as st
 
-from soulmate_app import charts, data, session
+from soulmate_app import data, map_chart, nav, people, session
 
 profile = session.require_profile()
 st.title("Taste map")
@@ -11,14 +12,25 @@ if view is None:
     st.info("The map needs a few more listeners who opted in.")
     st.stop()
 st.caption(
-    "Each dot is a listener who opted in, placed by the two main directions of the latent taste "
-    "model that matching uses. Close dots listen alike. Colours are taste clusters; diamonds are "
-    "your soulmates."
+    "Each dot is a listener who opted in, placed by taste: close dots listen alike. Colours are "
+    "taste clusters, named by what their listeners play most; diamonds are your soulmates. "
+    "Click a dot to compare with that listener."
 )
-st.plotly_chart(charts.taste_map(view), key="taste_map")
-if view.drawn < view.everyone:
+event = st.plotly_chart(
+    map_chart.taste_map(view, people.handle),
+    key="taste_map",
+    on_select="rerun",
+    selection_mode="points",
+    config={"scrollZoom": False, "displaylogo": False},
+)
+chosen = map_chart.picked(event.selection if event else None, view, people.handle)
+if chosen is not None:
+    st.session_state["compare_with"] = chosen
+    st.switch_page(nav.COMPARE)
+if view.sampled:
     st.caption(
-        f"A sample of {view.drawn:,} of the {view.everyone:,} listeners is drawn, the same on every visit."
+        f"A sample of {view.drawn:,} of the {view.everyone:,} listeners is drawn, the same on every "
+        "visit, with you and your soulmates always among them; the grey shading shows where everyone is."
     )
 if view.me is None:
     st.caption(

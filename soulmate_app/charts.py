@@ -9,8 +9,7 @@ import plotly.graph_objects as go
 from soulmate_app import explain
 from soulmate_app.escape import plotly as shown
 from soulmate_core import ArtistEntry, Match
-from soulmate_core.insights import DriftRow
-from soulmate_core.overview import TasteMapView
+from soulmate_core.rank_paths import Slopes
 
 RANGE_LABELS = {
     "short_term": "last 4 weeks",
@@ -35,7 +34,14 @@ PALETTE = (
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
-    fig.update_layout(title=title, height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    """Title, height, slim margins, and any legend below the plot, where it takes no width: on a
+    phone a legend at the side leaves the chart a sliver."""
+    fig.update_layout(
+        title=title,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+    )
     return fig
 
 
@@ -54,9 +60,15 @@ def genre_bars(genre_weights: Mapping[str, float], limit: int = 12) -> go.Figure
     return _layout(fig, "Top genres")
 
 
+MIN_LABELLED = 0.04
+"""Sunburst slices smaller than this share of the whole are named on hover only: a label that
+small cannot be read."""
+
+
 def genre_sunburst(families: Mapping[str, Mapping[str, float]], limit: int = 40) -> go.Figure:
-    """Families in the middle, their genres around them; sizes are shares of listening."""
-    ids, labels, parents, values = [], [], [], []
+    """Families in the middle, their genres around them; sizes are shares of listening. Only
+    slices of at least ``MIN_LABELLED`` carry a label, at a size all labels share."""
+    ids, labels, parents, values, sizes = [], [], [], [], []
     count = 0
     for family, genres in families.items():
         kept = list(genres.items())[: max(1, limit - count)]
@@ -66,24 +78,34 @@ def genre_sunburst(families: Mapping[str, Mapping[str, float]], limit: int = 40)
         labels.append(shown(family))
         parents.append("")
         values.append(0.0)  # "remainder": a family is exactly the sum of its genres
+        sizes.append(sum(weight for _, weight in kept))
         for genre, weight in kept:
             ids.append(f"genre/{shown(family)}/{shown(genre)}")
             labels.append(shown(genre))
             parents.append(f"family/{shown(family)}")
             values.append(round(100 * weight, 2))
+            sizes.append(weight)
         count += len(kept)
         if count >= limit:
             break
+    whole = sum(size for size, parent in zip(sizes, parents, strict=True) if not parent) or 1.0
     fig = go.Figure(
         go.Sunburst(
             ids=ids,
             labels=labels,
             parents=parents,
             values=values,
+            text=[
+                label if size / whole >= MIN_LABELLED else ""
+                for label, size in zip(labels, sizes, strict=True)
+            ],
+            texttemplate="%{text}",
+            insidetextorientation="horizontal",
             branchvalues="remainder",
             hovertemplate="%{label}: %{percentRoot:.0%} of your genres<extra></extra>",
         )
     )
+    fig.update_layout(uniformtext={"minsize": 11, "mode": "hide"})
     return _layout(fig, "Your genres, by family", height=460)
 
 
@@ -102,25 +124,59 @@ def artist_bars(artists: Sequence[ArtistEntry], title: str) -> go.Figure:
     return _layout(fig, title, height=max(300, 28 * len(bars) + 90))
 
 
-def drift_chart(rising: Sequence[DriftRow], falling: Sequence[DriftRow], ranges: Sequence[str]) -> go.Figure:
-    """One line per moving artist across the time ranges, oldest first."""
+SHORT_RANGE_LABELS = {
+    "short_term": "4 weeks",
+    "medium_term": "6 months",
+    "long_term": "long term",
+    "all_time": "all time",
+}
+DIRECTION_COLOURS = {"rising": PALETTE[0], "falling": PALETTE[2], "holding": "#8D99AE"}
+LABEL_CHARACTERS = 18
+
+
+def drift_slopes(found: Slopes) -> go.Figure:
+    """A slope chart: one line per top artist from the oldest range (left) to the last 4 weeks
+    (right), by rank, 1 at the top; green rising, orange falling, grey holding. Each line is
+    named where it ends (or, for an artist who left the top, where it began): no legend to decode."""
     fig = go.Figure()
-    order = [r for r in ("long_term", "medium_term", "short_term") if r in ranges]
-    for rows, colour, word in ((rising, PALETTE[0], "rising"), (falling, PALETTE[2], "falling")):
-        for row in rows:
-            fig.add_trace(
-                go.Scatter(
-                    x=[RANGE_LABELS[r] for r in order],
-                    y=[round(100 * row.weights.get(r, 0.0), 2) for r in order],  # type: ignore[call-overload]
-                    mode="lines+markers",
-                    name=f"{shown(row.artist)} ({word})",
-                    text=[shown(row.artist)] * len(order),
-                    line={"color": colour},
-                    hovertemplate=f"%{{text}}: %{{y}}%<extra>{word}</extra>",
-                )
+    lower = found.top + 1
+    last = len(found.ranges) - 1
+    words = [SHORT_RANGE_LABELS[r] for r in found.ranges]
+    for path in found.paths:
+        named_at = last if path.ranks[-1] is not None else 0
+        label = _short(path.artist)
+        fig.add_trace(
+            go.Scatter(
+                x=list(range(len(found.ranges))),
+                y=[rank or lower for rank in path.ranks],
+                mode="lines+markers+text",
+                name=shown(path.artist),
+                text=[shown(label) if i == named_at else "" for i in range(len(found.ranges))],
+                textposition="middle right" if named_at == last else "middle left",
+                textfont={"color": DIRECTION_COLOURS[path.direction]},
+                customdata=[f"#{rank}" if rank else f"below top {found.top}" for rank in path.ranks],
+                hovertext=[f"{shown(path.artist)}, {word}" for word in words],
+                line={"color": DIRECTION_COLOURS[path.direction], "width": 3},
+                marker={"size": 8},
+                cliponaxis=False,
+                showlegend=False,
+                hovertemplate="%{hovertext}: %{customdata}<extra>" + path.direction + "</extra>",
             )
-    fig.update_yaxes(title="share of listening (%)")
-    return _layout(fig, "Taste drift: who rose and who fell", height=420)
+        )
+    fig.update_xaxes(
+        tickvals=list(range(len(found.ranges))), ticktext=words, range=[-0.9, last + 0.9], showgrid=False
+    )
+    fig.update_yaxes(
+        autorange="reversed",
+        tickvals=[*range(1, found.top + 1), lower],
+        ticktext=[f"#{rank}" for rank in range(1, found.top + 1)] + ["lower"],
+        zeroline=False,
+    )
+    return _layout(fig, "Taste drift: your top artists then and now", height=440)
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= LABEL_CHARACTERS else name[: LABEL_CHARACTERS - 1].rstrip() + "…"
 
 
 def latent_bars(labels: Sequence[str], values: Sequence[float]) -> go.Figure:
@@ -156,7 +212,7 @@ def match_scores(found: Sequence[Match], names: Sequence[str]) -> go.Figure:
                 hovertemplate=f"%{{y}}<br>{label}: %{{x}} points<extra></extra>",
             )
         )
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.15})
+    fig.update_layout(barmode="stack")
     fig.update_xaxes(title="match score (0–100), by the parts that count", range=[0, 100])
     return _layout(fig, "Your soulmates", height=max(320, 34 * len(found) + 140))
 
@@ -178,64 +234,3 @@ def radar(axes: Sequence[str], series: Mapping[str, Sequence[float]], title: str
         )
     fig.update_layout(polar={"radialaxis": {"visible": True}})
     return _layout(fig, title, height=460)
-
-
-def taste_map(view: TasteMapView) -> go.Figure:
-    """Listeners as dots coloured by taste cluster (a cluster keeps its colour on every draw), your
-    soulmates as diamonds, you as a star on top. Hover shows display names only."""
-    fig = go.Figure()
-    for c, label in enumerate(view.cluster_labels):
-        members = [d for d in view.listeners if d.cluster == c]
-        if members:
-            fig.add_trace(
-                go.Scatter(  # SVG, not WebGL: a WebGL canvas would cover the soulmates and you
-                    x=[d.x for d in members],
-                    y=[d.y for d in members],
-                    text=[shown(d.name) for d in members],
-                    mode="markers",
-                    name=shown(label),
-                    marker={"size": 7, "color": PALETTE[c % len(PALETTE)], "opacity": 0.75},
-                    hovertemplate="%{text}<extra></extra>",
-                )
-            )
-    if view.soulmates:
-        fig.add_trace(
-            go.Scatter(
-                x=[d.x for d in view.soulmates],
-                y=[d.y for d in view.soulmates],
-                text=[shown(d.name) for d in view.soulmates],
-                mode="markers",
-                name="your soulmates",
-                marker={
-                    "size": 13,
-                    "symbol": "diamond",
-                    "color": [PALETTE[d.cluster % len(PALETTE)] for d in view.soulmates],
-                    "line": {"width": 2, "color": "#111111"},
-                },
-                hovertemplate="%{text} (your soulmate)<extra></extra>",
-            )
-        )
-    if view.me is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=[view.me.x],
-                y=[view.me.y],
-                text=[shown(view.me.name)],
-                mode="markers+text",
-                textposition="top center",
-                textfont={"color": "#111111", "size": 14},
-                name="you",
-                marker={
-                    "size": 18,
-                    "color": "#111111",
-                    "symbol": "star",
-                    "line": {"width": 2, "color": "#FFD400"},
-                },
-                hovertemplate="%{text} (you)<extra></extra>",
-            )
-        )
-    fig.update_xaxes(showticklabels=False, title="")
-    fig.update_yaxes(showticklabels=False, title="")
-    fig.update_layout(legend={"title": "taste clusters"})
-    whom = f"{view.drawn:,} of the {view.everyone:,}" if view.drawn < view.everyone else "everyone"
-    return _layout(fig, f"Taste map: {whom} who opted in", height=560)

@@ -71,5 +71,9 @@ def name_of(m: Match) -> str:
 
 
 def handle_of(m: Match) -> str:
-    """An opaque id for widget keys and the like, which end up in the page."""
-    return alias(m.other_id, load_settings().alias_key)
+    return handle(m.other_id)
+
+
+def handle(user_id: str) -> str:
+    """An opaque id for widget keys, chart points and the like, which end up in the page."""
+    return alias(user_id, load_settings().alias_key)

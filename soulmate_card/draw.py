@@ -39,10 +39,10 @@ class Look:
 
 LOOKS: dict[Style, Look] = {
     "brand": Look(24, True, ACCENT, 0),
-    "title": Look(54, True, WHITE, 14),
-    "score": Look(132, True, ACCENT, 0),
+    "title": Look(50, True, WHITE, 14),
+    "score": Look(104, True, ACCENT, 0),
     "caption": Look(26, False, GREY, 0),
-    "heading": Look(28, False, GREY, 20),
+    "heading": Look(28, False, GREY, 16),
     "item": Look(36, True, WHITE, 4),
 }
 
@@ -91,7 +91,8 @@ def place(card: Card) -> list[Placed]:
     for line in card.lines:
         look, face = LOOKS[line.style], font_of(line.style)
         ascent, descent = face.getmetrics()  # type: ignore[union-attr]
-        top, bottom = y + look.gap, y + look.gap + ascent + descent
+        gap = min(look.gap, 4) if placed and placed[-1].style == line.style else look.gap
+        top, bottom = y + gap, y + gap + ascent + descent
         if bottom > HEIGHT - MARGIN // 2:
             break
         room = WIDTH - 2 * MARGIN - face.getlength(line.tail)

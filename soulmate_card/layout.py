@@ -57,9 +57,19 @@ def match_card(match: Match, their_name: str, my_name: str | None = None) -> Car
     owner's own name, only when they chose to show it, else the card says "You"."""
     me = _name(my_name or "") or "You"
     name, tag = _split_tag(clean_text(their_name))
+    name = _name(name) or "a listener"
+    # "You & X" fits one line; two chosen names get a line each, so that neither is cut for the other.
+    titles = (
+        [Line(f"{me} & {name}", "title", tag)]
+        if me == "You"
+        else [
+            Line(me, "title"),
+            Line(f"& {name}", "title", tag),
+        ]
+    )
     lines = [
         Line(BRAND, "brand"),
-        Line(f"{me} & {_name(name) or 'a listener'}", "title", tag),
+        *titles,
         Line(str(round(100 * match.score)), "score"),
         Line("match score out of 100", "caption"),
     ]

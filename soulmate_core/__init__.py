@@ -30,6 +30,7 @@ from soulmate_core.insights import (
 )
 from soulmate_core.listening import ListeningSummary, listening_lines
 from soulmate_core.profile import ArtistEntry, RangeTaste, TasteProfile, TrackEntry, make_profile
+from soulmate_core.rank_paths import RankPath, Slopes, slopes
 from soulmate_core.schema import MatchesOut, MatchOut, ProfileOut, from_item, to_item
 from soulmate_core.scoring import Component, Match, SharedItem, match
 from soulmate_core.settings import Settings, get_settings
@@ -49,8 +50,10 @@ __all__ = [
     "MatchesOut",
     "ProfileOut",
     "RangeTaste",
+    "RankPath",
     "Settings",
     "SharedItem",
+    "Slopes",
     "SoulmateError",
     "SpotifyAuthError",
     "SpotifyError",
@@ -76,6 +79,7 @@ __all__ = [
     "niche",
     "rare_artists",
     "shared_and_unique",
+    "slopes",
     "to_item",
     "union_top",
 ]

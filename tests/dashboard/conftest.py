@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.media_file_storage import MediaFileStorageError
 from streamlit.runtime.memory_media_file_storage import MemoryFile, MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
@@ -64,27 +66,42 @@ def app(store_url: str) -> Callable[[], AppTest]:
 
 @pytest.fixture
 def downloaded(monkeypatch: pytest.MonkeyPatch) -> Callable[[DownloadButton], MemoryFile]:
-    """The file behind a download button, as the browser fetches it from the button's URL.
+    """The file behind a download button, as the browser fetches it when the button is clicked.
 
-    A button's proto carries only that URL; ``AppTest`` serves it from an in-memory media store it
-    makes for each run and drops afterwards. This keeps every run's store so the test can read it.
+    A button's proto carries only the file's URL, or for a file made on click (``data`` a
+    callable) the id of that deferred file; ``AppTest`` serves both from an in-memory media store
+    it makes for each run and drops afterwards. This keeps every run's store and manager so the
+    test can read the file, making a deferred one as a click would.
     """
     stores: list[MemoryMediaFileStorage] = []
+    managers: list[MediaFileManager] = []
 
     class KeptStorage(MemoryMediaFileStorage):
         def __init__(self, media_endpoint: str) -> None:
             super().__init__(media_endpoint)
             stores.append(self)
 
+    class KeptManager(MediaFileManager):
+        def __init__(self, storage: MemoryMediaFileStorage) -> None:
+            super().__init__(storage)
+            managers.append(self)
+
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", KeptStorage)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", KeptManager)
 
     def read(button: DownloadButton) -> MemoryFile:
-        url = button.proto.url
+        url = button.proto.url or _made_on_click(button.proto.deferred_file_id)
         assert url, "the download button carries no file"
         for store in reversed(stores):
             with contextlib.suppress(MediaFileStorageError):
                 return store.get_file(url.rsplit("/", 1)[-1])
         raise AssertionError(f"no file behind {url}")
+
+    def _made_on_click(file_id: str) -> str:
+        for manager in reversed(managers):
+            with contextlib.suppress(MediaFileStorageError):
+                return manager.execute_deferred(file_id)
+        return ""
 
     return read
 
@@ -118,6 +135,18 @@ def texts(at: AppTest) -> str:
     ):
         parts.extend(str(element.value) for element in getattr(at, kind))
     return "\n".join(parts)
+
+
+def select_points(at: AppTest, key: str, points: list[dict[str, Any]]) -> AppTest:
+    """Run the app as after a click that selected ``points`` on the Plotly chart ``key`` (drawn
+    with ``on_select="rerun"``): the widget state the browser sends, which ``AppTest`` has no
+    setter for, added to the others."""
+    (chart,) = [c for c in at.get("plotly_chart") if c.key == key]
+    states = at._tree.get_widget_states()
+    selection = {"points": points, "point_indices": [p.get("point_index", 0) for p in points]}
+    value = json.dumps({"selection": {**selection, "box": [], "lasso": []}})
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=value))
+    return at._run(states)
 
 
 def sign_in_as_persona(at: AppTest, user_id: str) -> AppTest:
