@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from soulmate_app import account, guard, nav, people, session, settings
-from soulmate_app.escape import md
+from soulmate_app import guard, nav, session, settings, sidebar
 
 st.set_page_config(page_title="Music Soulmate Finder", page_icon=":material/favorite:", layout="wide")
 settings.require_valid()
@@ -16,12 +15,7 @@ current = st.navigation(pages)
 
 with guard.shown_safely():
     with st.sidebar:
-        account.resume()
-        profile = session.current_profile()
-        if profile is not None:
-            st.caption(f"Signed in as **{md(people.own_name(profile))}**")
-            if st.button("Sign out", key="sign_out"):
-                account.sign_out()
-        account.sidebar()
-
+        sidebar.show(current.url_path)
+    session.show_notices()
     current.run()
+    session.settle()

@@ -135,7 +135,7 @@ with export_tab:
         try:
             flows.import_history([(f.name, f) for f in uploads or []], export_name, progress=reading)
         except InputError as exc:
-            st.error(f"We could not use this upload: {exc}. Nothing was stored.")
+            st.error(f"We could not use this upload: {md(str(exc))}. Nothing was stored.")
         finally:
             bar.empty()
 

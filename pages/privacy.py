@@ -38,5 +38,4 @@ else:
     sure = st.checkbox("I understand this removes my profile for good", key="delete_confirm")
     if st.button("Delete my data", type="primary", disabled=not sure, key="delete_data"):
         flows.delete_my_data(profile)
-        st.success("Your data is deleted and you are signed out. Nobody will see you in their matches.")
-        st.stop()
+        session.notice("Your data is deleted and you are signed out. Nobody will see you in their matches.")

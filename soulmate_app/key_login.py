@@ -83,4 +83,6 @@ def sign_in_form() -> None:
             except UnknownKeyError:
                 st.error(WRONG_KEY)
             else:
-                st.success("Welcome back. An upload here now replaces this profile instead of adding one.")
+                session.notice(
+                    "Welcome back. An upload here now replaces this profile instead of adding one."
+                )

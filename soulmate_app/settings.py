@@ -23,6 +23,7 @@ from typing import Any
 import streamlit as st
 from streamlit import config as streamlit_config
 
+from soulmate_app.escape import md
 from soulmate_core.errors import InputError
 from soulmate_core.settings import Settings
 
@@ -123,7 +124,7 @@ def require_valid() -> None:
     try:
         settings = load_settings()
     except InputError as exc:
-        st.error(f"The dashboard is misconfigured: {exc}")
+        st.error(f"The dashboard is misconfigured: {md(str(exc))}")
         st.stop()
         return
     if streamlit_config.get_option(UPLOAD_OPTION) != settings.upload_cap_mb:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from soulmate_core import InputError
 from soulmate_core.settings import Settings, get_settings
+from tests.markdown_text import as_read
 
 REPO = Path(__file__).resolve().parent.parent
 CODE = [
@@ -112,4 +113,4 @@ def test_the_dashboard_explains_a_malformed_setting(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("SOULMATE_MAX_EXPORT_MB", "lots")
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60).run()
     assert not at.exception
-    assert "SOULMATE_MAX_EXPORT_MB" in at.error[0].value
+    assert "SOULMATE_MAX_EXPORT_MB" in as_read(at.error[0].value)

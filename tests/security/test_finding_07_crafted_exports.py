@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from soulmate_adapters import open_store
 from tests import export_fixtures as fx
 from tests.cli_runner import run
+from tests.markdown_text import as_read
 
 DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 ACCOUNT = "StreamingHistory_music_0.json"
@@ -222,7 +223,7 @@ def test_crafted_uploads_get_a_short_message_naming_file_and_line_and_no_traceba
         assert not at.exception, at.exception
         (error,) = at.error
         assert error.value.startswith("We could not use this upload:")
-        assert where in error.value and "Nothing was stored" in error.value
+        assert where in as_read(error.value) and "Nothing was stored" in error.value
         assert len(error.value) < 300 and "Traceback" not in _texts(at)
     assert _stored(store_url) == before
 
