@@ -48,7 +48,7 @@ st.subheader("Top artists")
 tabs = st.tabs([charts.RANGE_LABELS[name] for name in profile.ranges])
 for tab, name in zip(tabs, profile.ranges, strict=True):
     with tab:
-        title = f"Top artists, {charts.RANGE_LABELS[name]}"
+        title = f"Top artists, {charts.SHORT_RANGE_LABELS[name]}"
         st.plotly_chart(charts.artist_bars(profile.top_artists(name, 15), title), key=f"artists_{name}")
 
 paths = slopes(profile)

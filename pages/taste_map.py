@@ -21,7 +21,7 @@ event = st.plotly_chart(
     key="taste_map",
     on_select="rerun",
     selection_mode="points",
-    config={"scrollZoom": False, "displaylogo": False},
+    config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]},
 )
 chosen = map_chart.picked(event.selection if event else None, view, people.handle)
 if chosen is not None:

@@ -131,7 +131,7 @@ SHORT_RANGE_LABELS = {
     "all_time": "all time",
 }
 DIRECTION_COLOURS = {"rising": PALETTE[0], "falling": PALETTE[2], "holding": "#8D99AE"}
-LABEL_CHARACTERS = 18
+LABEL_CHARACTERS = 14
 
 
 def drift_slopes(found: Slopes) -> go.Figure:
@@ -153,7 +153,7 @@ def drift_slopes(found: Slopes) -> go.Figure:
                 name=shown(path.artist),
                 text=[shown(label) if i == named_at else "" for i in range(len(found.ranges))],
                 textposition="middle right" if named_at == last else "middle left",
-                textfont={"color": DIRECTION_COLOURS[path.direction]},
+                textfont={"color": DIRECTION_COLOURS[path.direction], "size": 11},
                 customdata=[f"#{rank}" if rank else f"below top {found.top}" for rank in path.ranks],
                 hovertext=[f"{shown(path.artist)}, {word}" for word in words],
                 line={"color": DIRECTION_COLOURS[path.direction], "width": 3},
@@ -164,7 +164,7 @@ def drift_slopes(found: Slopes) -> go.Figure:
             )
         )
     fig.update_xaxes(
-        tickvals=list(range(len(found.ranges))), ticktext=words, range=[-0.9, last + 0.9], showgrid=False
+        tickvals=list(range(len(found.ranges))), ticktext=words, range=[-1.15, last + 1.15], showgrid=False
     )
     fig.update_yaxes(
         autorange="reversed",
@@ -175,8 +175,19 @@ def drift_slopes(found: Slopes) -> go.Figure:
     return _layout(fig, "Taste drift: your top artists then and now", height=440)
 
 
-def _short(name: str) -> str:
-    return name if len(name) <= LABEL_CHARACTERS else name[: LABEL_CHARACTERS - 1].rstrip() + "…"
+def _short(name: str, limit: int = LABEL_CHARACTERS) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+AXIS_CHARACTERS = 12
+
+
+def _axis_names(axes: Sequence[str]) -> list[str]:
+    """Each axis name cut short and escaped; numbered when cutting made two alike."""
+    names = [shown(_short(a, AXIS_CHARACTERS)) for a in axes]
+    if len(set(names)) < len(names):
+        names = [f"{i}. {name}" for i, name in enumerate(names, start=1)]
+    return names
 
 
 def latent_bars(labels: Sequence[str], values: Sequence[float]) -> go.Figure:
@@ -190,7 +201,7 @@ def latent_bars(labels: Sequence[str], values: Sequence[float]) -> go.Figure:
         )
     )
     fig.update_xaxes(title="percentile among listeners", range=[0, 100])
-    return _layout(fig, "Your taste dimensions (learned from everyone's artists)")
+    return _layout(fig, "Your taste dimensions")
 
 
 def match_scores(found: Sequence[Match], names: Sequence[str]) -> go.Figure:
@@ -218,19 +229,27 @@ def match_scores(found: Sequence[Match], names: Sequence[str]) -> go.Figure:
 
 
 def radar(axes: Sequence[str], series: Mapping[str, Sequence[float]], title: str) -> go.Figure:
+    """One closed line per series over ``axes``; axis names cut to ``AXIS_CHARACTERS`` so that
+    the chart fits a phone (hover shows them whole)."""
     fig = go.Figure()
-    closed = [shown(a) for a in (*axes, axes[0])] if axes else []
+    names = _axis_names(axes)
+    closed = [*names, names[0]] if axes else []
+    whole = [shown(a) for a in (*axes, axes[0])] if axes else []
     for i, (name, values) in enumerate(series.items()):
         vals = [round(100 * v, 1) for v in values]
         fig.add_trace(
             go.Scatterpolar(
                 r=[*vals, vals[0]] if vals else [],
                 theta=closed,
+                customdata=whole,
                 name=shown(name),
                 fill="toself",
                 opacity=0.6,
                 line={"color": PALETTE[i % len(PALETTE)]},
+                hovertemplate="%{customdata}: %{r}<extra>%{fullData.name}</extra>",
             )
         )
     fig.update_layout(polar={"radialaxis": {"visible": True}})
-    return _layout(fig, title, height=460)
+    _layout(fig, title, height=460)
+    fig.update_layout(margin={"l": 76, "r": 76})  # room for the axis names on a phone
+    return fig

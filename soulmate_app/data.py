@@ -108,6 +108,7 @@ def taste_map(profile: TasteProfile) -> TasteMapView | None:
         view,
         listeners=tuple(_seen(profile, dot) for dot in view.listeners),
         soulmates=tuple(_seen(profile, dot) for dot in view.soulmates),
+        me=None if view.me is None else replace(view.me, name=people.own_name(profile)),
     )
 
 

@@ -110,6 +110,7 @@ def taste_map(view: TasteMapView, handle: Callable[[str], str]) -> go.Figure:
         legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0, "title": "taste clusters: "},
         clickmode="event+select",
         dragmode="pan",
+        modebar={"orientation": "v"},  # beside the plot, not over its title on a phone
     )
     return fig
 

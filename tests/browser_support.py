@@ -100,3 +100,43 @@ def serve_dashboard(
         yield base
     finally:
         stop_child(process)
+
+
+
+# What sticks out sideways on a page: elements past the viewport's edges that no scrolling or
+# clipping box of theirs holds in (a progress bar's fill, a tab strip that scrolls), Plotly text cut
+# by its chart's edge, and any sideways scroll of the page or its main column. Empty when none.
+OVERFLOWING = """() => {
+  const width = window.innerWidth;
+  const held = (el) => {
+    for (let box = el.parentElement; box; box = box.parentElement) {
+      if (box instanceof SVGElement) continue;
+      if (["hidden", "clip", "auto", "scroll"].includes(getComputedStyle(box).overflowX)) {
+        const r = box.getBoundingClientRect();
+        return r.left >= -1 && r.right <= width + 1;
+      }
+    }
+    return false;
+  };
+  const found = [];
+  const where = (el, r) =>
+    `"${el.textContent.trim().slice(0, 30)}" at ${Math.round(r.left)}..${Math.round(r.right)}`;
+  const main = document.querySelector('[data-testid="stMain"]');
+  for (const el of main.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (el instanceof SVGElement) {
+      if (el.tagName !== "text" || !el.textContent.trim() || !r.width) continue;
+      const chart = el.closest(".js-plotly-plot").getBoundingClientRect();
+      if (r.left < Math.max(chart.left, 0) - 1 || r.right > Math.min(chart.right, width) + 1) {
+        found.push(`chart text ${where(el, r)}`);
+      }
+      continue;
+    }
+    if (!r.width || !r.height || (r.left >= -1 && r.right <= width + 1)) continue;
+    if (held(el) || getComputedStyle(el).visibility === "hidden") continue;
+    found.push(`${el.tagName.toLowerCase()} ${where(el, r)}`);
+  }
+  if (document.documentElement.scrollWidth > width + 1) found.push("the page scrolls sideways");
+  if (main.scrollWidth > main.clientWidth + 1) found.push("the main column scrolls sideways");
+  return found;
+}"""

@@ -13,6 +13,7 @@ from soulmate_card import match_card, profile_card
 from soulmate_card.draw import place
 from soulmate_core import Store, service, taste_map
 from soulmate_core.handles import DEVELOPMENT_KEY, alias, chosen_name, public_name
+from tests import export_fixtures as fx
 from tests.card_pixels import line_of, opened, shows
 
 from .conftest import figure_titled, select_points, sign_in_as_persona
@@ -193,3 +194,17 @@ def test_a_sampled_map_shades_where_everyone_is_and_keeps_you_and_your_soulmates
     dumped = json.dumps(figure)
     assert [p.user_id for p in store.iter_all() if p.user_id in dumped] == []
     assert "grey shading shows where everyone is" in " ".join(c.value for c in at.caption)
+
+
+def test_a_listener_without_a_name_sees_their_tag_by_their_star(app, store: Store) -> None:
+    files = [("Streaming_History_Audio_2025_0.json", fx.as_json(fx.extended_rows()), "application/json")]
+    at = app()
+    at.file_uploader(key="export_files").set_value(files).run()
+    at.button(key="export_build").click().run()
+    (mine,) = [p for p in store.iter_all() if p.source == "spotify-export"]
+    at.switch_page("pages/taste_map.py").run()
+    figure = figure_titled(at, "Taste map")
+    (label,) = figure["layout"]["annotations"]
+    tag = public_name(mine.user_id, "", DEVELOPMENT_KEY)
+    assert html.unescape(label["text"]) == f"<b>{tag}</b> (you)"
+    assert mine.user_id not in json.dumps(figure)
