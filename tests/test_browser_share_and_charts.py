@@ -31,12 +31,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 __all__ = ["browser_installed", "chromium"]  # fixtures, used by name
 
 PERSONA = 7
-PAGES = (
-    ("My taste", "My taste"),
-    ("Soulmates", "Your soulmates"),
-    ("Compare", "Compare"),
-    ("Taste map", "Taste map"),
-    ("Privacy & data", "Privacy & data"),
+PAGES = (  # (link, heading, screenshot)
+    ("My taste", "My taste", "mobile_my_taste"),
+    ("Soulmates", "Your soulmates", "mobile_soulmates"),
+    ("Compare", "Compare", "mobile_compare"),
+    ("Taste map", "Taste map", "mobile_taste_map"),
+    ("Privacy & data", "Privacy & data", "mobile_privacy"),
 )
 
 
@@ -97,6 +97,10 @@ def test_share_cards_download_as_pngs_that_say_what_was_asked(served: tuple[str,
     try:
         pick_persona(page, base, me.display_name)
         _open(page, "My taste", "My taste")
+        _charts_drawn(page, 3)
+        drift = page.locator(".js-plotly-plot").filter(has_text="Taste drift")
+        drift.scroll_into_view_if_needed()
+        _shot(drift, "drift")
         mine = opened(_download(page, "Download my taste card (PNG)", "share_card_profile"))
         assert mine.size == (1200, 630) and mine.mode == "RGB"
         card = profile_card(me)
@@ -126,7 +130,6 @@ def test_a_click_on_a_soulmate_on_the_map_opens_compare_with_them(served: tuple[
         pick_persona(page, base, me.display_name)
         _open(page, "Taste map", "Taste map")
         _charts_drawn(page)
-        _shot(page, "taste_map")
         store = open_store(f"sqlite:///{db}")
         best = service.matches_for(store, me.user_id, 10)
         store.close()
@@ -182,7 +185,7 @@ def test_every_page_fits_a_phone_and_the_sidebar_keeps_step(served: tuple[str, P
         page.get_by_test_id("stExpandSidebarButton").click()
         sync_api.expect(sidebar.get_by_text("Signed in as Listener #")).to_be_visible(timeout=10_000)
 
-        for title, heading in PAGES:
+        for title, heading, shot in PAGES:
             _open(page, title, heading, narrow=True)
             sync_api.expect(page.get_by_test_id("stExpandSidebarButton")).to_be_visible(timeout=10_000)
             if title != "Privacy & data":
@@ -197,7 +200,7 @@ def test_every_page_fits_a_phone_and_the_sidebar_keeps_step(served: tuple[str, P
             )
             assert all(w >= main - 40 for w in widths), (title, widths, main)
             assert page.evaluate(OVERFLOWING) == [], title
-            _shot(page, f"mobile_{title.split()[0].lower()}")
+            _shot(page, shot)
 
         page.get_by_text("I understand this removes my profile for good").click()
         page.get_by_role("button", name="Delete my data").click()
