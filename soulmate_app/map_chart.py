@@ -100,8 +100,8 @@ def taste_map(view: TasteMapView, handle: Callable[[str], str]) -> go.Figure:
         )
     if view.me is not None:
         _add_you(fig, view.me)
-    fig.update_xaxes(showticklabels=False, title="", zeroline=False, showgrid=False)
-    fig.update_yaxes(showticklabels=False, title="", zeroline=False, showgrid=False)
+    for axis in (fig.update_xaxes, fig.update_yaxes):
+        axis(showticklabels=False, ticks="", title="", zeroline=False, showgrid=False, showline=False)
     whom = f"{view.drawn:,} of the {view.everyone:,}" if view.sampled else "everyone"
     fig.update_layout(
         title=f"Taste map: {whom} who opted in",
