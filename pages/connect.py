@@ -46,7 +46,7 @@ def fetch_from_spotify(typed_name: str = "") -> None:
     except SpotifyError as exc:
         if isinstance(exc, SpotifyAuthError):
             spotify_login.forget_token()
-        st.error(flows.spotify_message(exc))
+        st.error(md(flows.spotify_message(exc)))
     finally:
         bar.empty()
 
@@ -72,7 +72,7 @@ if "code" in params or "error" in params:
         try:
             spotify_login.exchange_code(spotify, code)
         except SpotifyError as exc:
-            st.error(flows.spotify_message(exc))
+            st.error(md(flows.spotify_message(exc)))
         else:
             fetch_from_spotify()
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from soulmate_app import charts, data, people, session, share
+from soulmate_app import cards, charts, data, people, session
 from soulmate_app.escape import md
 from soulmate_core import diversity, genre_families, listening_lines, niche, rare_artists, slopes
 
@@ -69,4 +69,4 @@ if rare:
 
 st.subheader("Share your taste")
 st.caption("A picture of your top artists and genres to post anywhere. Nothing else about you is on it.")
-share.profile_button(profile, share.show_my_name("card_my_name"))
+cards.profile_button(profile, cards.show_my_name("card_my_name"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from soulmate_app import charts, data, explain, flows, nav, people, session, share
+from soulmate_app import cards, charts, data, explain, flows, nav, people, session
 from soulmate_app.escape import md
 
 profile = session.require_profile()
@@ -29,7 +29,7 @@ st.download_button(
     mime="application/json",
     key="download_matches",
 )
-with_my_name = share.show_my_name("card_my_name")
+with_my_name = cards.show_my_name("card_my_name")
 for rank, (m, name) in enumerate(zip(found, names, strict=True), start=1):
     with st.container(border=True):
         st.markdown(f"**{rank}. {md(name)}** · score **{explain.score_points(m)}**")
@@ -41,4 +41,4 @@ for rank, (m, name) in enumerate(zip(found, names, strict=True), start=1):
             if st.button("Compare", key=f"compare_{people.handle_of(m)}"):
                 st.session_state["compare_with"] = m.other_id
                 st.switch_page(nav.COMPARE)
-            share.match_button(profile, m, with_my_name)
+            cards.match_button(profile, m, with_my_name)

@@ -11,7 +11,6 @@ import streamlit as st
 
 from soulmate_adapters.spotify_client import Progress
 from soulmate_app import account, data, key_login, session, spotify_login
-from soulmate_app.escape import md
 from soulmate_app.settings import SpotifySettings, load_settings
 from soulmate_core import MatchesOut, ProfileOut, TasteProfile, service
 from soulmate_core.errors import (
@@ -135,8 +134,8 @@ def matches_json(user_id: str, found: list[Match]) -> str:
 
 
 def spotify_message(exc: SpotifyError) -> str:
-    """A friendly, actionable line for each way a Spotify call can fail, as Markdown: what the
-    error says is escaped, so a ``*`` in it stays a ``*``."""
+    """A friendly, actionable line for each way a Spotify call can fail: plain text, which quotes
+    the error, so escape it for Markdown (``escape.md``) to show it."""
     if isinstance(exc, SpotifyForbiddenError):
         return (
             "Spotify refused access for this account. This app runs in Spotify's Development Mode, "
@@ -149,4 +148,4 @@ def spotify_message(exc: SpotifyError) -> str:
         return "Your Spotify login has expired or was refused. Please log in with Spotify again."
     if isinstance(exc, SpotifyUnavailableError):
         return "Spotify did not answer. Please try again in a minute."
-    return f"Spotify could not give us your listening: {md(str(exc))}"
+    return f"Spotify could not give us your listening: {exc}"

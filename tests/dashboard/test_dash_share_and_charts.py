@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from soulmate_app.escape import md
 from soulmate_app.map_chart import cluster_colours
 from soulmate_card import match_card, profile_card
 from soulmate_card.draw import place
@@ -16,7 +17,7 @@ from soulmate_core.handles import DEVELOPMENT_KEY, alias, chosen_name, public_na
 from tests import export_fixtures as fx
 from tests.card_pixels import line_of, opened, shows
 
-from .conftest import figure_titled, select_points, sign_in_as_persona
+from .conftest import figure_titled, select_points, sign_in_as_persona, texts
 
 PERSONA = "demo-0007"
 
@@ -166,14 +167,15 @@ def test_clicking_a_dot_opens_compare_with_that_listener(app, store: Store) -> N
     )
     assert not at.exception
     assert at.title[0].value == "Compare"
-    assert at.session_state["compare_with"] == picked.other_id
+    picked_name = public_name(picked.other_id, picked.other_display_name, DEVELOPMENT_KEY)
+    assert f"You and {md(picked_name)}" in texts(at), "Compare shows the listener clicked"
 
 
 def test_a_click_on_your_own_star_or_on_nothing_stays_on_the_map(app) -> None:
     at = sign_in_as_persona(app(), PERSONA)
     at.switch_page("pages/taste_map.py").run()
     select_points(at, "taste_map", [{"curve_number": 12, "point_index": 0}])
-    assert at.title[0].value == "Taste map" and "compare_with" not in at.session_state
+    assert at.title[0].value == "Taste map"
     select_points(at, "taste_map", [])
     assert at.title[0].value == "Taste map"
 
