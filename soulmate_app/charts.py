@@ -224,7 +224,7 @@ def match_scores(found: Sequence[Match], names: Sequence[str]) -> go.Figure:
             )
         )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="match score (0–100), by the parts that count", range=[0, 100])
+    fig.update_xaxes(title="points, by the parts that count", range=[0, 100])  # short: fits a phone
     return _layout(fig, "Your soulmates", height=max(320, 34 * len(found) + 140))
 
 

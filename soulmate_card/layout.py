@@ -8,11 +8,13 @@ characters, one line) here; the painter cuts what is still too wide for the card
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from soulmate_core.closeness import word_for
 from soulmate_core.handles import TAG_LENGTH
 from soulmate_core.profile import TasteProfile
 from soulmate_core.scoring import Match
@@ -71,7 +73,7 @@ def match_card(match: Match, their_name: str, my_name: str | None = None) -> Car
         Line(BRAND, "brand"),
         *titles,
         Line(str(round(100 * match.score)), "score"),
-        Line("match score out of 100", "caption"),
+        Line(_out_of_100(match), "caption"),
     ]
     artists = _names(item.name for item in match.shared_artists)[:SHARED_ARTISTS]
     if artists:
@@ -96,6 +98,14 @@ def profile_card(profile: TasteProfile, my_name: str | None = None) -> Card:
         lines.append(Line("Top genres", "heading"))
         lines.append(Line(SEPARATOR.join(genres), "item"))
     return Card("profile", tuple(lines))
+
+
+def _out_of_100(match: Match) -> str:
+    """What the score means, as the dashboard words it, when the model placed it among pairs."""
+    if match.percentile is None:
+        return "match score out of 100"
+    closer = math.floor(match.percentile)
+    return f"out of 100 · closer than {closer}% of pairs here: {word_for(match.percentile)}"
 
 
 def _split_tag(name: str) -> tuple[str, str]:

@@ -19,7 +19,6 @@ from soulmate_card.layout import Card, match_card, profile_card
 from soulmate_core import service
 from soulmate_core.errors import InputError
 from soulmate_core.handles import chosen_name, public_name
-from soulmate_core.scoring import match
 from soulmate_core.settings import get_settings
 from soulmate_core.store import Store
 
@@ -55,8 +54,7 @@ def _card(args: argparse.Namespace, store: Store) -> Card:
     if args.other == args.user_id:
         raise InputError("--with names USER itself: a match card needs another listener")
     other = service.get_profile(store, args.other)
-    matcher = open_index(store, args.store).matcher()
-    found = match(me, other, matcher.snapshot.population, matcher.blend)
+    found = open_index(store, args.store).matcher().explain_pair(me, other)
     return match_card(
         found, public_name(other.user_id, other.display_name, get_settings().alias_key), my_name
     )

@@ -10,8 +10,10 @@ import pytest
 from soulmate_adapters import open_store
 from soulmate_card import match_card, profile_card
 from soulmate_card.draw import BACKGROUND, HEIGHT, MARGIN, WIDTH, draw, font_of, place, png
+from soulmate_core.closeness import word_for
 from soulmate_core.demo import demo_population
 from soulmate_core.handles import DEVELOPMENT_KEY, public_name
+from soulmate_core.live import LiveIndex
 from soulmate_core.profile import ArtistEntry, RangeTaste, make_profile
 from soulmate_core.scoring import Component, Match, SharedItem
 from soulmate_core.text import NAME_MAX
@@ -21,7 +23,12 @@ from tests.cli_runner import run
 TAG = " #k3x9"
 
 
-def a_match(score: float = 0.87, artists: tuple[str, ...] = (), genres: tuple[str, ...] = ()) -> Match:
+def a_match(
+    score: float = 0.87,
+    artists: tuple[str, ...] = (),
+    genres: tuple[str, ...] = (),
+    percentile: float | None = None,
+) -> Match:
     return Match(
         user_id="me-secret-id",
         other_id="their-secret-id",
@@ -33,6 +40,7 @@ def a_match(score: float = 0.87, artists: tuple[str, ...] = (), genres: tuple[st
         summary="",
         shared_artist_count=len(artists),
         shared_genre_count=len(genres),
+        percentile=percentile,
     )
 
 
@@ -56,6 +64,16 @@ def test_a_match_card_names_you_them_the_score_and_what_you_both_love() -> None:
     assert card.texts("score") == ["87"]
     assert "You both love" in card.texts("heading")
     assert card.texts("item") == ["Bon Iver", "Fleet Foxes", "Big Thief"]  # the three that add the most
+
+
+def test_a_match_card_says_what_the_score_means_when_the_model_placed_it() -> None:
+    assert match_card(a_match(0.66, percentile=99.2), "Jazzcat" + TAG).texts("caption") == [
+        "out of 100 · closer than 99% of pairs here: a rare match"
+    ]
+    assert match_card(a_match(0.31, percentile=62.0), "Jazzcat" + TAG).texts("caption") == [
+        "out of 100 · closer than 62% of pairs here: some common ground"
+    ]
+    assert match_card(a_match(0.31), "Jazzcat" + TAG).texts("caption") == ["match score out of 100"]
 
 
 def test_a_match_card_shows_your_own_name_only_when_asked() -> None:
@@ -185,6 +203,14 @@ def test_soulmate_card_writes_a_match_card_naming_the_other_by_public_name(
     image = opened(out.read_bytes())
     assert image.size == (WIDTH, HEIGHT)
     assert shows(image, line_of(match_card(a_match(), their_name), "title"), f"You & {their_name}")
+    store = open_store(demo_url)
+    placed = LiveIndex(store).matcher().explain_pair(people[3], other)
+    store.close()
+    assert placed.percentile is not None
+    meaning = (
+        f"out of 100 · closer than {int(placed.percentile)}% of pairs here: {word_for(placed.percentile)}"
+    )
+    assert shows(image, line_of(match_card(a_match(), their_name), "caption"), meaning)
 
 
 def test_soulmate_card_without_with_is_the_profile_card_and_name_shows_your_name(
