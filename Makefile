@@ -34,7 +34,7 @@ run: app-deps
 
 lint: dev-deps
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check soulmate_core soulmate_adapters soulmate_cli
+	$(BIN)/ruff format --check soulmate_core soulmate_adapters soulmate_cli soulmate_card
 	$(BIN)/lint-imports
 
 typecheck: dev-deps

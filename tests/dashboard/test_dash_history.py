@@ -8,6 +8,7 @@ import pytest
 from soulmate_core import Store
 from soulmate_core.sources.formats import ACCEPTED
 from tests import history_fixtures as hx
+from tests.markdown_text import as_read
 
 from .conftest import sign_in_as_persona, texts, upload_history
 
@@ -86,7 +87,7 @@ def test_a_file_it_cannot_use_gets_a_message_and_nothing_is_stored(
 ) -> None:
     before = store.version()
     at = upload_history(app(), [(name, content, "application/octet-stream")])
-    errors = " ".join(e.value for e in at.error)
+    errors = as_read(" ".join(e.value for e in at.error))
     assert errors.startswith("We could not use this upload") and message in errors
     assert "Nothing was stored" in errors
     if name == "shopping.csv":
