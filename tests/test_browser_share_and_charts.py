@@ -176,7 +176,7 @@ def test_every_page_fits_a_phone_and_the_sidebar_keeps_step(served: tuple[str, P
         )
         assert page.evaluate(OVERFLOWING) == []
         _shot(page, "mobile_connect")
-        page.get_by_role("tab", name="Upload your data export").click()
+        page.get_by_role("tab", name="Upload your listening history").click()
         page.locator("input[type=file]").set_input_files(
             str(Path(served[1]).parent / "StreamingHistory_music_0.json")
         )
