@@ -91,12 +91,12 @@ def related_pairs(
     ``RELATED_SHOWN`` pairs with a positive term, of two different artists neither of whom both
     hold, each artist in one pair at most."""
     found_terms = terms(mine, theirs)
-    found_terms[np.isin(mine.columns, theirs.held), :] = 0.0
-    found_terms[:, np.isin(theirs.columns, mine.held)] = 0.0
+    found_terms[_held_by(mine.columns, theirs.held), :] = 0.0
+    found_terms[:, _held_by(theirs.columns, mine.held)] = 0.0
     found: list[tuple[str, str, float]] = []
     used_mine: set[int] = set()
     used_theirs: set[int] = set()
-    for flat in np.argsort(-found_terms, axis=None, kind="stable").tolist():
+    for flat in _largest(found_terms.ravel(), RELATED_SHOWN * 2 * CONSIDERED).tolist():
         i, j = divmod(flat, found_terms.shape[1])
         if found_terms[i, j] <= 0 or len(found) == RELATED_SHOWN:
             break
@@ -107,6 +107,20 @@ def related_pairs(
         term = float(found_terms[i, j])
         found.append((my_name(int(mine.columns[i])), their_name(int(theirs.columns[j])), term))
     return found
+
+
+def _largest(values: NDArray[np.float64], count: int) -> NDArray[np.intp]:
+    """Positions of the ``count`` largest ``values``, largest first, ties by position. The greedy
+    pick above never looks further: each pair it takes rules out at most ``2 * CONSIDERED``
+    others."""
+    picked = np.argpartition(-values, count - 1)[:count] if len(values) > count else np.arange(len(values))
+    return picked[np.lexsort((picked, -values[picked]))]
+
+
+def _held_by(columns: NDArray[np.intp], held: NDArray[np.intp]) -> NDArray[np.bool_]:
+    """Which of ``columns`` are in ``held`` (sorted)."""
+    at = np.minimum(np.searchsorted(held, columns), max(len(held) - 1, 0))
+    return held[at] == columns if len(held) else np.zeros(len(columns), dtype=bool)
 
 
 def _unit_columns(
