@@ -44,14 +44,14 @@ class Side:
         population: Population,
         artists: tuple[NDArray[np.intp], NDArray[np.floating]],
         genres: tuple[NDArray[np.intp], NDArray[np.floating]],
+        length: float | None = None,
     ) -> Side:
-        """From unit artist and genre rows as (columns, values), as a snapshot keeps them."""
-        factors, width = population.factors, len(population.artist_keys)
-        (artist_columns, artist_values), (genre_columns, genre_values) = artists, genres
-        whole = artist_values.astype(np.float64) @ factors[artist_columns]
-        if population.genres and len(genre_columns):
-            whole = whole + (GENRE_MIX * genre_values.astype(np.float64)) @ factors[width + genre_columns]
-        length = float(np.linalg.norm(whole))
+        """From unit artist and genre rows as (columns, values), as a snapshot keeps them, and
+        the length of their projection when it is known (``Rows.length``)."""
+        factors = population.factors
+        artist_columns, artist_values = artists
+        if length is None:
+            length = projected_length(population, artists, genres)
         heaviest = np.argsort(-artist_values, kind="stable")[:CONSIDERED]
         columns = artist_columns[heaviest]
         scaled = artist_values.astype(np.float64) / length if length > 1e-12 else np.zeros(len(artist_values))
@@ -66,9 +66,24 @@ class Side:
         """From a taste's rarity-weighted artists and genres (``Population.taste``)."""
         return cls.of(
             population,
-            _unit_columns(artists, population.artist_columns),
-            _unit_columns(genres, population.genre_columns),
+            unit_columns(artists, population.artist_columns),
+            unit_columns(genres, population.genre_columns),
         )
+
+
+def projected_length(
+    population: Population,
+    artists: tuple[NDArray[np.intp], NDArray[np.floating]],
+    genres: tuple[NDArray[np.intp], NDArray[np.floating]],
+) -> float:
+    """The length of a taste's projection on the model's factors, before it is made unit: what
+    each key's term is divided by."""
+    factors, width = population.factors, len(population.artist_keys)
+    (artist_columns, artist_values), (genre_columns, genre_values) = artists, genres
+    whole = artist_values.astype(np.float64) @ factors[artist_columns]
+    if population.genres and len(genre_columns):
+        whole = whole + (GENRE_MIX * genre_values.astype(np.float64)) @ factors[width + genre_columns]
+    return float(np.linalg.norm(whole))
 
 
 def terms(mine: Side, theirs: Side) -> NDArray[np.float64]:
@@ -123,9 +138,10 @@ def _held_by(columns: NDArray[np.intp], held: NDArray[np.intp]) -> NDArray[np.bo
     return held[at] == columns if len(held) else np.zeros(len(columns), dtype=bool)
 
 
-def _unit_columns(
+def unit_columns(
     weights: Mapping[str, float], columns: Mapping[str, int]
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """``unit_known`` as (columns, values)."""
     known = unit_known(weights, columns)
     return np.fromiter(known.keys(), dtype=np.intp, count=len(known)), np.fromiter(
         known.values(), dtype=np.float64, count=len(known)

@@ -62,7 +62,9 @@ class RowExplainer:
         overlaps = self._overlaps(genres)
         with_genres = (rows.has_genres[picked] & bool(self.taste.genres)).tolist()
         latent = self._latent(rows, picked)
-        related, through = self._related(artists, genres, [value is not None for value in latent])
+        related, through = self._related(
+            artists, genres, rows.length[picked].tolist(), [value is not None for value in latent]
+        )
         return [
             assemble(
                 self.me.user_id,
@@ -95,7 +97,7 @@ class RowExplainer:
         return [min(1.0, max(0.0, float(v))) if k else None for v, k in zip(values, known, strict=True)]
 
     def _related(
-        self, artists: SparseRows, genres: SparseRows, with_latent: list[bool]
+        self, artists: SparseRows, genres: SparseRows, lengths: list[float], with_latent: list[bool]
     ) -> tuple[list[list[tuple[str, str, float]]], list[float]]:
         """Per row: its related pairs with me, and the latent part made of the artists we share."""
         pairs: list[list[tuple[str, str, float]]] = [[] for _ in with_latent]
@@ -106,7 +108,7 @@ class RowExplainer:
         mine = Side.of_weights(self.population, self.taste.artists, self.taste.genres)
         for n, known in enumerate(with_latent):
             if known:
-                theirs = Side.of(self.population, _row(artists, n), _row(genres, n))
+                theirs = Side.of(self.population, _row(artists, n), _row(genres, n), lengths[n])
                 pairs[n] = related_pairs(
                     mine,
                     theirs,

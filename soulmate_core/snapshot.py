@@ -22,6 +22,7 @@ from soulmate_core.closeness import ScoreSpread
 from soulmate_core.errors import CorruptItemError
 from soulmate_core.population import Population, Taste, unit_known, unit_rows
 from soulmate_core.profile import TasteProfile, utc_now_iso
+from soulmate_core.related import projected_length, unit_columns
 from soulmate_core.scoring import DEFAULT_BLEND, Blend
 from soulmate_core.sparse import NUMPY_PRODUCTS, Products, SparseRows, segment_sums
 from soulmate_core.taste_map import TasteMap
@@ -29,7 +30,7 @@ from soulmate_core.taste_rows import TasteRows
 
 log = logging.getLogger("soulmate.index")
 
-FORMAT = 8
+FORMAT = 9
 """Bumped whenever the file layout changes; an older file is rebuilt, never misread."""
 MIN_CLUSTERED = 2000
 """Below this many listeners a query scans everyone: exact, and still fast."""
@@ -73,6 +74,9 @@ class Rows:
     artists: SparseRows
     genres: SparseRows
     latent: NDArray[np.float32]
+    length: NDArray[np.float32]
+    """Each row's projected taste's length before it was made unit (``related.projected_length``):
+    an explanation divides each artist's term by it without reading all of the row's factors."""
 
     def __len__(self) -> int:
         return len(self.user_ids)
@@ -92,15 +96,22 @@ class Rows:
         artists = [unit_known(t.artists, population.artist_columns) for _, t in tastes.values()]
         genres = [unit_known(t.genres, population.genre_columns) for _, t in tastes.values()]
         latent = np.zeros((len(tastes), population.dims), dtype=np.float32)
+        length = np.zeros(len(tastes), dtype=np.float32)
         for i, (_, taste) in enumerate(tastes.values()):
             if taste.latent is not None:
                 latent[i] = taste.latent
+                length[i] = projected_length(
+                    population,
+                    unit_columns(taste.artists, population.artist_columns),
+                    unit_columns(taste.genres, population.genre_columns),
+                )
         return cls(
             tuple(tastes),
             tuple(name for name, _ in tastes.values()),
             SparseRows.from_columns(artists, len(population.artist_columns)),
             SparseRows.from_columns(genres, len(population.genre_columns)),
             latent,
+            length,
         )
 
     def scores(self, query: Query, rows: NDArray[np.intp], blend: Blend) -> NDArray[np.float32]:
@@ -261,8 +272,11 @@ class Snapshot:
         stage.done(f"fitted the model ({population.dims} dimensions)")
         artists, genres = population.weighted_rows(collected)
         taste = population.taste_matrix_of(artists, genres)
-        latent = unit_rows(np.asarray(products.matmul(taste, population.factors32))).astype(np.float32)
+        projected = np.asarray(products.matmul(taste, population.factors32))
         del taste
+        length = np.linalg.norm(projected, axis=1).astype(np.float32)
+        latent = unit_rows(projected).astype(np.float32)
+        del projected
         clusters, centroids = taste_clusters(latent, seed)
         stage.done(f"placed every listener in one of {len(centroids)} taste clusters")
         order = np.argsort(clusters, kind="stable")
@@ -273,6 +287,7 @@ class Snapshot:
             _half(artists.unit().take(order)),
             _half(genres.unit().take(order)),
             _halved(latent[order]),
+            length[order],
         )
         offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         probe = calibrate_probe(rows, offsets, centroids, seed)
@@ -435,6 +450,7 @@ def _arrays(snapshot: Snapshot) -> dict[str, NDArray[np.generic]]:
         **_sparse_arrays("artists", rows.artists),
         **_sparse_arrays("genres", rows.genres),
         "latent": rows.latent.astype(np.float16),
+        "length": rows.length,
         "offsets": snapshot.offsets,
         "probe": np.array(snapshot.probe),
         "centroids": snapshot.centroids,
@@ -467,6 +483,7 @@ def _from_arrays(arrays: Mapping[str, NDArray[np.generic]]) -> Snapshot:
         _sparse_from("artists", arrays),
         _sparse_from("genres", arrays),
         arrays["latent"].astype(np.float32, copy=False),
+        arrays["length"].astype(np.float32, copy=False),
     )
     offsets = arrays["offsets"].astype(np.int64, copy=False)
     centroids = arrays["centroids"].astype(np.float32, copy=False)
