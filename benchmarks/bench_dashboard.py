@@ -1,5 +1,6 @@
-"""The dashboard in a real Chromium against a large store: seconds to the first page and to the
-Taste map, for a fresh server (its first visitor loads the snapshot) and for a second visitor.
+"""The dashboard in a real Chromium against a large store: seconds to the first page and to each
+page after sign-in, for a fresh server (its first visitor loads the snapshot) and for a second
+visitor, printed as a table.
 
     python -m benchmarks.bench_dashboard --store sqlite:////tmp/big.db [--persona NAME] [--shots DIR]
 
@@ -38,16 +39,41 @@ def main() -> None:
     persona = args.persona or _first_persona(args.store)
     with _server(args.store) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        for visitor in ("first visitor (fresh server)", "second visitor"):
+        visitors: list[dict[str, float]] = []
+        for _ in ("first", "second"):
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            first = _timed(partial(_first_page, page, base))
-            _sign_in(page, persona)
-            taste_map = _timed(partial(_taste_map, page))
-            print(f"{visitor}: first page {first:.2f} s, Taste map {taste_map:.2f} s")
+            seconds = {"Connect (first page)": _timed(partial(_first_page, page, base))}
+            seconds["Sign-in (persona)"] = _timed(partial(_sign_in, page, persona))
+            for title, heading, last in PAGES:
+                seconds[title] = _timed(partial(_open, page, title, heading, last))
+            seconds["Taste map"] = _timed(partial(_taste_map, page))
+            visitors.append(seconds)
             args.shots.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(args.shots / "taste_map_at_scale.png"))
             page.context.close()
         browser.close()
+    print(f"{_population(args.store):,} listeners; seconds until each page has finished drawing")
+    print("| Page | first visitor (fresh server) | second visitor |")
+    print("|---|---|---|")
+    for name in visitors[0]:
+        print(f"| {name} | {visitors[0][name]:.2f} | {visitors[1][name]:.2f} |")
+
+
+PAGES = (
+    ("My taste", "My taste", "Share your taste"),
+    ("Soulmates", "Your soulmates", "Why "),
+    ("Compare", "Compare", "Why this score"),
+    ("Group blend", "Group blend", "Group blend"),
+    ("Privacy & data", "Privacy & data", "Delete my data"),
+)
+"""(sidebar link, the page's heading, text its last part shows), timed in this order before the
+Taste map."""
+
+
+def _population(url: str) -> int:
+    from soulmate_adapters import open_store
+
+    return sum(1 for _ in open_store(url).iter_all())
 
 
 def _first_persona(url: str) -> str:
@@ -73,6 +99,13 @@ def _sign_in(page: Page, name: str) -> None:
     page.get_by_role("option", name=name, exact=True).click()
     page.get_by_role("button", name="Use this persona").click()
     expect(page.get_by_text(f"You are {name}")).to_be_visible(timeout=TIMEOUT_MS)
+    _idle(page)
+
+
+def _open(page: Page, link: str, heading: str, last: str) -> None:
+    page.get_by_role("link", name=link, exact=True).click()
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text(last).last).to_be_visible(timeout=TIMEOUT_MS)
     _idle(page)
 
 
