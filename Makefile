@@ -2,6 +2,8 @@
 # make test      - install the dev tools, then ruff, mypy, the import contracts and the whole pytest suite
 # make test-fast - the inner loop: lint and the quick tests, in under a minute
 # make mutation  - mutation testing of the matcher (scoring, index, population); slow, so not in make test
+# make mutation-explain - every figure and reason the dashboard states about a score, changed one at a
+#                  time: each change must make the explanation tests fail
 VENV   ?= .venv
 # One Python minor version for the tests, the Lambda runtime (template.yaml) and CI: .python-version
 PYTHON ?= python$(shell cat .python-version)
@@ -9,7 +11,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 
 .DEFAULT_GOAL := test
-.PHONY: run test test-fast lint typecheck pytest app-deps dev-deps clean bench bench-quick openapi lambda-bundle lock mutation
+.PHONY: run test test-fast lint typecheck pytest app-deps dev-deps clean bench bench-quick openapi lambda-bundle lock mutation mutation-explain
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +58,9 @@ mutation: dev-deps
 	$(BIN)/mutmut results
 	$(BIN)/mutmut export-cicd-stats
 	$(BIN)/python tools/mutation_summary.py mutants/mutmut-cicd-stats.json
+
+mutation-explain: dev-deps
+	$(BIN)/python tools/explanation_mutations.py
 
 # make lock - re-pin after changing pyproject.toml: uv.lock, then the requirements*.txt exported from it
 lock: dev-deps

@@ -4,6 +4,7 @@ place among pairs of listeners here, and the dashboard's account of it adding up
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -143,6 +144,10 @@ def matches_of_demo(demo: tuple[list[TasteProfile], Snapshot], tmp_path: Path) -
     return [m for me in people[:30] for m in matcher.top_k(me, K)]
 
 
+PART_NAMES = {"artists": "Shared artists", "genres": "Shared genres", "latent": "Related taste"}
+"""What each part of a score is called on the page."""
+
+
 def test_the_dashboard_account_of_a_score_adds_up_to_it(
     demo: tuple[list[TasteProfile], Snapshot], tmp_path: Path
 ) -> None:
@@ -158,8 +163,24 @@ def test_the_dashboard_account_of_a_score_adds_up_to_it(
             assert abs(r.points - 100 * c.contribution) < 1  # rounded, never moved by a whole point
             assert r.sum_line.startswith(f"{r.points} points = weight {round(100 * c.weight)}% ")
             assert r.sum_line.endswith(f"× {round(100 * c.value)}% alike")
+            assert r.label == PART_NAMES[r.component]
         if any(c.name == "genres" and c.weight == 0 for c in m.components) and m.shared_genres:
             assert "not part of the score" in explain.uncounted(m)
+
+
+def test_genres_that_count_are_a_part_and_not_called_uncounted(
+    demo: tuple[list[TasteProfile], Snapshot], tmp_path: Path
+) -> None:
+    found = [m for m in matches_of_demo(demo, tmp_path) if m.shared_genres]
+    assert found
+    for m in found:
+        counting = replace(
+            m, components=tuple(replace(c, weight=0.2) if c.name == "genres" else c for c in m.components)
+        )
+        assert explain.uncounted(counting) == ""
+        (genres,) = [r for r in explain.reasons(counting) if r.component == "genres"]
+        assert genres.label == "Shared genres"
+        assert md(m.shared_genres[0].name) in genres.why
 
 
 def test_each_named_part_says_what_it_adds(demo: tuple[list[TasteProfile], Snapshot], tmp_path: Path) -> None:
@@ -169,6 +190,8 @@ def test_each_named_part_says_what_it_adds(demo: tuple[list[TasteProfile], Snaps
         by_name = {r.component: r.why for r in explain.reasons(m)}
         for s in m.shared_artists[:5]:
             assert f"(+{100 * s.contribution:.1f})" in by_name["artists"]
+        left_over = m.shared_artist_count - min(5, len(m.shared_artists))
+        assert by_name["artists"].endswith(f" and {left_over} more." if left_over else ").")
         for r in m.related_artists:
             assert f"you play {md(r.mine)}, they play {md(r.theirs)}" in by_name["latent"]
         (latent,) = [r for r in explain.reasons(m) if r.component == "latent"]

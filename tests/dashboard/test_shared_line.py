@@ -20,3 +20,9 @@ def test_the_line_stops_at_its_limit_and_counts_the_rest() -> None:
 
 def test_nothing_shared_says_so() -> None:
     assert shared_line("Shared genres", [], count=0) == "Shared genres: none yet"
+
+
+def test_one_left_over_is_counted_and_none_left_over_is_not() -> None:
+    items = [SharedItem(f"Band {i}", 0.1) for i in range(4)]
+    assert shared_line("Shared artists", items, count=4, limit=3).endswith("Band 2 and 1 more")
+    assert shared_line("Shared artists", items[:3], count=3, limit=3).endswith("Band 2")
