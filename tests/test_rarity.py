@@ -17,7 +17,8 @@ def stats_of(everyone: list[TasteProfile]) -> PopulationStats:
     """What the match index counts, by hand: who holds each artist, and everyone's niche score."""
     holders = Counter(key for p in everyone for key in p.artist_weights())
     bare = PopulationStats(len(everyone), dict(holders), ())
-    return PopulationStats(len(everyone), dict(holders), tuple(sorted(niche(p, bare).score for p in everyone)))
+    scores = tuple(sorted(niche(p, bare).score for p in everyone))
+    return PopulationStats(len(everyone), dict(holders), scores)
 
 
 def crowd(count: int) -> list[TasteProfile]:
