@@ -1,10 +1,10 @@
-"""My taste: genres, top artists per time range, drift, diversity and niche-ness."""
+"""My taste: genres, top artists and tracks per time range, drift, diversity and niche-ness."""
 
 import streamlit as st
 
-from soulmate_app import cards, charts, data, people, session
+from soulmate_app import cards, charts, data, people, session, taste_facts
 from soulmate_app.escape import md
-from soulmate_core import diversity, genre_families, listening_lines, niche, rare_artists, slopes
+from soulmate_core import diversity, genre_families, rarity_of, slopes
 
 profile = session.require_profile()
 st.title("My taste")
@@ -12,22 +12,18 @@ st.caption(f"{md(people.own_name(profile))} · from {profile.source} · updated 
 
 spread = diversity(profile)
 stats, counted = data.stats(), data.counted(profile)
-rarity = niche(profile, stats, counted=counted)
+rarity = rarity_of(profile, stats, counted=counted)
 left, right = st.columns(2)
 left.metric("Diversity", f"{round(100 * spread.value)} / 100")
 left.caption(
     f"How evenly your listening spreads over {spread.basis} (normalised entropy): like loving "
     f"{spread.effective:.0f} {spread.basis} equally."
 )
-right.metric("Niche-ness", f"{round(100 * rarity.score)} / 100")
-right.caption(
-    "How rare your artists are among all listeners here, weighted by how much you play them: "
-    f"more niche than {round(100 * rarity.percentile)}% of them."
-)
+right.metric("Niche-ness", taste_facts.niche_value(rarity))
+right.caption(taste_facts.niche_caption(rarity))
 
 if profile.listening is not None:
-    st.subheader("What your history counted")
-    st.markdown("\n".join(f"- {md(line)}" for line in listening_lines(profile.listening)))
+    taste_facts.show_listening(profile.listening)
 
 if profile.has_genres:
     a, b = st.columns(2)
@@ -51,6 +47,8 @@ for tab, name in zip(tabs, profile.ranges, strict=True):
         title = f"Top artists, {charts.SHORT_RANGE_LABELS[name]}"
         st.plotly_chart(charts.artist_bars(profile.top_artists(name, 15), title), key=f"artists_{name}")
 
+taste_facts.show_top_tracks(profile)
+
 paths = slopes(profile)
 st.subheader("Taste drift")
 if paths is not None:
@@ -62,10 +60,7 @@ if paths is not None:
 else:
     st.caption("Drift needs both a recent and a longer time range; this profile has one.")
 
-rare = rare_artists(profile, stats, counted=counted)
-if rare:
-    st.subheader("Your rarest artists")
-    st.markdown(", ".join(f"**{md(name)}** ({others} other listeners)" for name, others in rare))
+taste_facts.show_rarest(rarity)
 
 st.subheader("Share your taste")
 st.caption("A picture of your top artists and genres to post anywhere. Nothing else about you is on it.")

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from soulmate_app import explain
 from soulmate_app.escape import plotly as shown
-from soulmate_core import ArtistEntry, Match
+from soulmate_core import ArtistEntry, Match, TrackEntry
 from soulmate_core.rank_paths import Slopes
 
 RANGE_LABELS = {
@@ -122,6 +122,30 @@ def artist_bars(artists: Sequence[ArtistEntry], title: str) -> go.Figure:
     )
     fig.update_xaxes(title="share of this period (%)")
     return _layout(fig, title, height=max(300, 28 * len(bars) + 90))
+
+
+TRACK_CHARACTERS = 32
+
+
+def track_bars(tracks: Sequence[TrackEntry], title: str) -> go.Figure:
+    """Tracks best first, each bar named by its rank and title (cut short to fit a phone) and
+    carrying its artists; hover shows both whole."""
+    ranked = list(enumerate(tracks, start=1))[::-1]
+    artists = [shown(", ".join(t.artists)) for _, t in ranked]
+    fig = go.Figure(
+        go.Bar(
+            x=[round(100 * t.weight, 1) for _, t in ranked],
+            y=[f"{rank}. {shown(_short(t.name, TRACK_CHARACTERS))}" for rank, t in ranked],
+            orientation="h",
+            marker_color=PALETTE[3],
+            text=artists,
+            textposition="auto",
+            customdata=[[shown(t.name), who] for (_, t), who in zip(ranked, artists, strict=True)],
+            hovertemplate="%{customdata[0]} · %{customdata[1]}: %{x}%<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="share of this period (%)")
+    return _layout(fig, title, height=max(300, 28 * len(ranked) + 90))
 
 
 SHORT_RANGE_LABELS = {

@@ -20,19 +20,17 @@ from soulmate_cli.every_match import every_users_matches
 from soulmate_cli.imports import add_import_commands
 from soulmate_cli.parallel_build import build_in_parallel
 from soulmate_cli.parallel_seed import seed_in_parallel
+from soulmate_cli.profile_text import plain, print_profile
 from soulmate_cli.progress import ProgressBar
 from soulmate_core import service
 from soulmate_core.demo import DEFAULT_USERS, demo_population
 from soulmate_core.errors import InputError, SoulmateError, StoreError, UnknownUserError
 from soulmate_core.handles import public_name
-from soulmate_core.listening import listening_lines
-from soulmate_core.profile import TasteProfile
 from soulmate_core.schema import MatchesOut, ProfileOut
 from soulmate_core.scoring import Match
 from soulmate_core.settings import get_settings
 from soulmate_core.store import Store
 from soulmate_core.synthetic import DEFAULT_SEED as SYNTHETIC_SEED
-from soulmate_core.text import clean_text
 
 EXIT_UNKNOWN = 1
 EXIT_USAGE = 2
@@ -195,7 +193,7 @@ def _profile(args: argparse.Namespace, store: Store) -> int:
     if args.format == "json":
         print(ProfileOut.of(profile).model_dump_json(indent=2))
     else:
-        _print_profile(profile, sys.stdout)
+        print_profile(profile, sys.stdout)
     return 0
 
 
@@ -246,23 +244,6 @@ def _delete(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-def _print_profile(profile: TasteProfile, out: TextIO) -> None:
-    """Stored text is printed through ``plain``: no control character reaches the terminal."""
-    out.write(
-        f"{plain(profile.display_name)} ({plain(profile.user_id)}), source {profile.source}, "
-        f"{'discoverable' if profile.discoverable else 'hidden'}, updated {plain(profile.updated_at)}\n"
-    )
-    for name, taste in profile.ranges.items():
-        top = ", ".join(plain(a.name) for a in taste.artists[:10])
-        out.write(f"  {name:<12} {len(taste.artists):>3} artists: {top}\n")
-    if profile.genre_weights:
-        genres = ", ".join(f"{plain(g)} {w:.0%}" for g, w in list(profile.genre_weights.items())[:8])
-        out.write(f"  genres       {genres}\n")
-    if profile.listening is not None:
-        for line in listening_lines(profile.listening):
-            out.write(f"  {line}\n")
-
-
 def _print_matches(found: list[Match], out: TextIO, alias_key: bytes) -> None:
     """Others by their public name (``handles``), never their user id; figures to whole points."""
     if not found:
@@ -270,10 +251,6 @@ def _print_matches(found: list[Match], out: TextIO, alias_key: bytes) -> None:
     for rank, m in enumerate(found, start=1):
         name = public_name(m.other_id, m.other_display_name, alias_key)
         out.write(f"{rank:>3}. {m.score:4.2f}  {plain(name)}\n       {plain(m.summary)}\n")
-
-
-def plain(text: str) -> str:
-    return clean_text(text, len(text))
 
 
 def _seed(text: str) -> int:

@@ -24,13 +24,13 @@ from soulmate_core.insights import (
     family_weights,
     genre_families,
     niche,
-    rare_artists,
     shared_and_unique,
     union_top,
 )
 from soulmate_core.listening import ListeningSummary, listening_lines
 from soulmate_core.profile import ArtistEntry, RangeTaste, TasteProfile, TrackEntry, make_profile
 from soulmate_core.rank_paths import RankPath, Slopes, slopes
+from soulmate_core.rarity import Rarity, rare_artists, rarity_of
 from soulmate_core.schema import MatchesOut, MatchOut, ProfileOut, from_item, to_item
 from soulmate_core.scoring import Component, Match, SharedItem, match
 from soulmate_core.settings import Settings, get_settings
@@ -51,6 +51,7 @@ __all__ = [
     "ProfileOut",
     "RangeTaste",
     "RankPath",
+    "Rarity",
     "Settings",
     "SharedItem",
     "Slopes",
@@ -78,6 +79,7 @@ __all__ = [
     "match",
     "niche",
     "rare_artists",
+    "rarity_of",
     "shared_and_unique",
     "slopes",
     "to_item",

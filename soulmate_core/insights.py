@@ -1,7 +1,8 @@
 """Descriptive figures about one profile, some against the population: pure and cheap.
 
 - diversity: how evenly listening spreads over genres (or artists when there are no genres);
-- niche-ness: how rare the artists are among everyone who opted in;
+- niche-ness: how rare the artists are among everyone who opted in (claimed only where
+  ``rarity`` says the population is large enough);
 - drift: which artists rose and fell between the long and the short time range;
 - genre families: "west coast hip hop" belongs to "hip hop", for sunbursts and radars.
 """
@@ -222,19 +223,6 @@ def _niche_score(profile: TasteProfile, stats: PopulationStats, *, counted: bool
         having = stats.artist_listeners.get(key, 0) + (0 if counted else 1)
         total += weight * math.log(listeners / max(having, 1)) / math.log(listeners)
     return min(1.0, max(0.0, total))
-
-
-def rare_artists(
-    profile: TasteProfile, stats: PopulationStats, limit: int = 5, *, counted: bool = True
-) -> list[tuple[str, int]]:
-    """Your artists that the fewest other listeners have: (name, other listeners having it)."""
-    names = profile.artist_names()
-    others = [
-        (names[key], stats.artist_listeners.get(key, 0) - (1 if counted else 0))
-        for key in profile.artist_weights()
-    ]
-    others.sort(key=lambda item: (item[1], item[0]))
-    return others[:limit]
 
 
 @dataclass(frozen=True, slots=True)

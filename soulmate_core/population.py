@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from soulmate_core.profile import TasteProfile
+from soulmate_core.rarity import claimed
 from soulmate_core.sparse import NUMPY_PRODUCTS, Products, SparseRows, truncated_svd
 from soulmate_core.taste_rows import TasteRows
 from soulmate_core.weights import idf
@@ -37,7 +38,8 @@ GENRE_MIX = 0.3
 FIT_SAMPLE = 100_000
 """The latent basis is learned from at most this many profiles; more add time, not quality."""
 NICHE_SHARE = 0.02
-"""An artist or genre at most this share of the population (or just two people) holds is niche."""
+"""An artist or genre at most this share of the population (or just two people) holds is niche;
+nothing is, in a population too small for rarity to mean something (``rarity.claimed``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +213,7 @@ class Population:
 
     @cached_property
     def _niche_holders(self) -> float:
-        return max(2.0, NICHE_SHARE * self.size)
+        return max(2.0, NICHE_SHARE * self.size) if claimed(self.size) else 0.0
 
     def taste(self, profile: TasteProfile) -> Taste:
         artists = self.weighted_artists(profile)

@@ -91,10 +91,27 @@ class ListeningOut(_Model):
     capped_tracks: int = Field(0, ge=0, description="Tracks played on repeat whose share was capped")
     first_play: str | None = Field(None, description="The history's first play, YYYY-MM-DD")
     last_play: str | None = Field(None, description="Its last play, YYYY-MM-DD: the ranges end here")
+    ms_played: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "How long the timed listens lasted, in ms, as the files say (0 when none say it); "
+            "absent for a profile imported before it was kept"
+        ),
+    )
+    timed_listens: int = Field(0, ge=0, description="Counted listens whose files say how long they lasted")
+    range_ms: dict[RangeName, _Count] = Field({}, description="ms_played within each time range")
 
     def summary(self) -> ListeningSummary:
         return ListeningSummary(
-            self.counted, dict(self.dropped), self.capped_tracks, self.first_play, self.last_play
+            self.counted,
+            dict(self.dropped),
+            self.capped_tracks,
+            self.first_play,
+            self.last_play,
+            self.ms_played,
+            self.timed_listens,
+            dict(self.range_ms),
         )
 
 
@@ -276,6 +293,10 @@ def _listening(summary: ListeningSummary) -> dict[str, Any]:
     }
     if summary.first_play and summary.last_play:
         out.update(first_play=summary.first_play, last_play=summary.last_play)
+    if summary.ms_played is not None:
+        out.update(
+            ms_played=summary.ms_played, timed_listens=summary.timed_listens, range_ms=dict(summary.range_ms)
+        )
     return out
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from soulmate_adapters import open_store
 from soulmate_core.demo import demo_population
+from soulmate_core.rarity import MIN_LISTENERS
 from tests.browser_support import ARGS, CHROMIUM, ROOT, serve_dashboard
 from tests.requirements_check import need
 
@@ -24,6 +25,7 @@ except ImportError:  # `browser_installed` reports it: a skip, or a failure unde
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = ROOT / "artifacts"
+FEW = 6
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +50,17 @@ def chromium(browser_installed: None) -> Iterator[object]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def few_listeners(browser_installed: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on a store where only a handful of listeners opted in."""
+    db = tmp_path_factory.mktemp("few") / "soulmate.db"
+    store = open_store(f"sqlite:///{db}")
+    store.put_many(demo_population(FEW))
+    store.close()
+    with serve_dashboard(db) as base:
+        yield base
 
 
 def _pick_persona(page, base: str, name: str) -> None:
@@ -127,4 +140,19 @@ def test_two_visitors_each_see_only_their_own_profile(server: str, chromium) -> 
     sync_api.expect(pages[0].get_by_text(f"{first} · from demo")).to_be_visible(timeout=30_000)
     assert pages[0].get_by_text(second).count() == 0
     for context in contexts:
+        context.close()
+
+
+def test_among_a_handful_of_listeners_my_taste_says_rarity_needs_more(few_listeners: str, chromium) -> None:
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        _pick_persona(page, few_listeners, demo_population(FEW)[2].display_name)
+        _open(page, "My taste")
+        notice = f"Rarity needs at least {MIN_LISTENERS} listeners here to mean something; there are {FEW}"
+        sync_api.expect(page.get_by_text(notice)).to_be_visible(timeout=30_000)
+        sync_api.expect(page.get_by_role("heading", name="Your rarest artists")).to_have_count(0)
+        _wait_for_charts(page, 2)
+        _shot(page, "my_taste_few_listeners")
+    finally:
         context.close()

@@ -1,5 +1,6 @@
 """In a real Chromium: one upload of each history format on the Connect page reaches Soulmates, and
-My taste says what the history counted.
+My taste says what the history counted (with its minutes listened, where the files say them, and
+its top tracks).
 
 Runs ``streamlit run dashboard.py`` on a free loopback port against a temporary demo store; each
 format is uploaded in a browser context of its own, as a new visitor. Screenshots go to
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,18 @@ def chromium() -> Iterator[object]:
         yield launched
 
 
+def _upload(page, base: str, path: Path) -> None:
+    """Upload one history file on the Connect page as a new visitor named Tester."""
+    page.goto(base + "/", timeout=FIRST_LOAD)
+    page.get_by_role("tab", name="Upload your listening history").click()
+    page.locator("input[type=file]").set_input_files(str(path))
+    expect(page.get_by_role("button", name=f"Remove {path.name}")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_label(LABEL, exact=True).fill("Tester")
+    page.get_by_label(LABEL, exact=True).press("Enter")
+    page.get_by_role("button", name="Build my profile").click()
+    expect(page.get_by_text("You are Tester")).to_be_visible(timeout=TIMEOUT)
+
+
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
@@ -64,14 +78,7 @@ def test_an_upload_of_each_format_reaches_soulmates(server: tuple[str, Path], ch
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     try:
-        page.goto(base + "/", timeout=FIRST_LOAD)
-        page.get_by_role("tab", name="Upload your listening history").click()
-        page.locator("input[type=file]").set_input_files(str(folder / name))
-        expect(page.get_by_role("button", name=f"Remove {name}")).to_be_visible(timeout=TIMEOUT)
-        page.get_by_label(LABEL, exact=True).fill("Tester")
-        page.get_by_label(LABEL, exact=True).press("Enter")
-        page.get_by_role("button", name="Build my profile").click()
-        expect(page.get_by_text("You are Tester")).to_be_visible(timeout=TIMEOUT)
+        _upload(page, base, folder / name)
         _shot(page, f"upload_{kind}")
 
         page.get_by_role("button", name="See your soulmates").click()
@@ -87,5 +94,31 @@ def test_an_upload_of_each_format_reaches_soulmates(server: tuple[str, Path], ch
         expect(page.get_by_role("heading", name="What your history counted")).to_be_visible(timeout=TIMEOUT)
         expect(page.get_by_text(f"{len(hx.LISTENING)} listens counted")).to_be_visible(timeout=TIMEOUT)
         _shot(page, f"upload_{kind}_my_taste")
+    finally:
+        context.close()
+
+
+def test_my_taste_shows_a_spotify_historys_minutes_and_top_tracks(server: tuple[str, Path], chromium) -> None:
+    base, folder = server
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        _upload(page, base, folder / hx.FORMATS["spotify-extended"][0])
+        page.get_by_role("link", name="My taste", exact=True).click()
+        minutes = round(sum(x.seconds for x in hx.LISTENING) / 60)
+        metric = page.get_by_test_id("stMetric").filter(has_text="Minutes listened")
+        expect(metric).to_contain_text(f"{minutes:,}", timeout=TIMEOUT)
+        page.wait_for_timeout(800)  # let Plotly finish drawing before a screenshot
+        _shot(page, "my_taste_minutes")
+
+        page.get_by_role("heading", name="Top tracks").scroll_into_view_if_needed(timeout=TIMEOUT)
+        tracks = page.locator(".js-plotly-plot").filter(has_text="Top tracks").first
+        last = hx.LISTENING[-1].ended
+        recent = [x for x in hx.LISTENING if x.ended > last - timedelta(weeks=4)]
+        expect(tracks.locator(".bars path")).to_have_count(len({x.track for x in recent}))
+        for x in recent:
+            expect(tracks).to_contain_text(x.track)
+        page.wait_for_timeout(800)
+        _shot(page, "my_taste_top_tracks")
     finally:
         context.close()

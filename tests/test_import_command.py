@@ -76,6 +76,23 @@ def test_import_says_what_it_left_out_and_why(
         assert f"  {line}\n" in out
 
 
+def test_profile_lists_each_ranges_top_tracks_and_the_minutes_listened(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], store_url: str
+) -> None:
+    path = _file(tmp_path, "spotify-extended")
+    assert run(capsys, "--store", store_url, "import", str(path), "--user-id", "me")[0] == 0
+    code, out, err = run(capsys, "--store", store_url, "profile", "me")
+    assert code == 0, err
+    last = hx.LISTENING[-1].ended
+    recent = [x for x in hx.LISTENING if x.ended > last - timedelta(weeks=4)]
+    lines = out.splitlines()
+    after = lines[next(i for i, row in enumerate(lines) if row.startswith("  short_term")) + 1]
+    assert after.split()[:2] == [str(len({x.track for x in recent})), "tracks:"]
+    assert all(f"{x.track} ({x.artist})" in after for x in recent)
+    minutes = round(sum(x.seconds for x in hx.LISTENING) / 60)
+    assert f"  Those listens lasted {minutes:,} minutes in all.\n" in out
+
+
 def test_several_files_of_one_person_are_one_profile_and_discoverable_when_asked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], store_url: str
 ) -> None:

@@ -161,9 +161,12 @@ def test_the_summary_says_in_words_what_was_counted_and_left_out() -> None:
         capped_tracks=2,
         first_play="2016-03-01",
         last_play="2026-02-28",
+        ms_played=1_234_567 * MINUTE + 29_999,  # rounds down to whole minutes
+        timed_listens=48_213,
     )
     assert listening_lines(summary) == [
         "48,213 listens counted from 2016-03-01 to 2026-02-28.",
+        "Those listens lasted 1,234,567 minutes in all.",
         "1,204 plays under 30 s ignored.",
         "52 podcast episodes ignored.",
         "1 skipped play ignored.",

@@ -12,6 +12,7 @@ import pytest
 
 from soulmate_core import MatchIndex, TasteProfile, match
 from soulmate_core.population import Population, unit_rows
+from soulmate_core.rarity import MIN_LISTENERS
 from soulmate_core.scoring import SHOWN_SHARED, Blend
 from soulmate_core.sparse import exact_svd
 from soulmate_core.weights import amount_weights, rank_weights
@@ -23,7 +24,7 @@ def crowd(prefix: str, count: int, artists: list[str]) -> list[TasteProfile]:
 
 
 def test_a_shared_niche_artist_outweighs_a_shared_ubiquitous_one() -> None:
-    everyone = crowd("fan", 30, ["Ubiquitous", "Filler"])
+    everyone = crowd("fan", MIN_LISTENERS, ["Ubiquitous", "Filler"])  # enough for rarity to count
     a = person("a", ["Ubiquitous", "Niche", "Own A"], weights=[1 / 3] * 3)
     b = person("b", ["Niche", "Own B"], weights=[0.5, 0.5])
     c = person("c", ["Ubiquitous", "Own C"], weights=[0.5, 0.5])

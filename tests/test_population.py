@@ -18,6 +18,7 @@ from soulmate_core.population import (
     Population,
     unit_rows,
 )
+from soulmate_core.rarity import MIN_LISTENERS
 from soulmate_core.sparse import SparseRows, exact_svd
 from soulmate_core.taste_rows import TasteRows
 from soulmate_core.weights import amount_weights
@@ -111,14 +112,14 @@ def test_without_rarity_everything_counts_alike() -> None:
 NICHE = {"Common": ("pop",), "Pair": ("dub",), "Trio": ("zouk",), "Solo": ("drone",)}
 
 
-def ten_people() -> list[TasteProfile]:
-    """Ten people: everyone plays Common; p0 also Solo; p0 and p1 Pair; p0 to p2 Trio."""
+def people(count: int = MIN_LISTENERS) -> list[TasteProfile]:
+    """Everyone plays Common; p0 also Solo; p0 and p1 Pair; p0 to p2 Trio."""
     own = {0: ["Solo", "Pair", "Trio"], 1: ["Pair", "Trio"], 2: ["Trio"]}
-    return [person(f"p{i}", ["Common", *own.get(i, [])], NICHE) for i in range(10)]
+    return [person(f"p{i}", ["Common", *own.get(i, [])], NICHE) for i in range(count)]
 
 
 def test_niche_means_held_by_at_most_two_people_in_a_small_population() -> None:
-    population = Population.fit(ten_people())  # 2% of 10 is under 2, so two people is the bar
+    population = Population.fit(people())  # 2% of 50 is under 2, so two people is the bar
     artists = {k: population.is_niche_artist(k) for k in ("solo", "pair", "trio", "common")}
     genres = {k: population.is_niche_genre(k) for k in ("drone", "dub", "zouk", "pop")}
     assert artists == {"solo": True, "pair": True, "trio": False, "common": False}
@@ -129,10 +130,19 @@ def test_niche_means_held_by_at_most_two_people_in_a_small_population() -> None:
 
 
 def test_a_match_marks_the_shared_niche_artists_and_genres() -> None:
-    people = ten_people()
-    m = match(people[0], people[1], Population.fit(people))
+    everyone = people()
+    m = match(everyone[0], everyone[1], Population.fit(everyone))
     assert {s.name: s.niche for s in m.shared_artists} == {"Common": False, "Pair": True, "Trio": False}
     assert {s.name: s.niche for s in m.shared_genres} == {"pop": False, "dub": True, "zouk": False}
+
+
+def test_nothing_is_niche_among_too_few_listeners_to_tell() -> None:
+    few = people(MIN_LISTENERS - 1)
+    population = Population.fit(few)
+    assert not any(population.is_niche_artist(k) for k in ("solo", "pair", "trio", "common"))
+    assert not any(population.is_niche_genre(k) for k in ("drone", "dub", "zouk", "pop"))
+    m = match(few[0], few[1], population)
+    assert m.shared_artists and not any(s.niche for s in [*m.shared_artists, *m.shared_genres])
 
 
 # --- the latent space -----------------------------------------------------------------------------

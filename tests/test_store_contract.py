@@ -99,6 +99,9 @@ def test_an_imported_historys_summary_and_artist_ids_round_trip(store: Store) ->
         capped_tracks=2,
         first_play="2016-03-01",
         last_play="2026-02-28",
+        ms_played=9_876_543_210,  # past 32 bits: ten years of listening is
+        timed_listens=47_000,
+        range_ms={"short_term": 61_234_567, "medium_term": 912_345_678, "long_term": 9_876_543_210},
     )
     base = sample_profile("ana", artists=6)
     long_term = base.ranges["long_term"]

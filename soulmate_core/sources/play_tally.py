@@ -5,7 +5,8 @@ and 16 for each id a play carries, whatever names they carry.
 No name is kept while reading; the ranking (``ranking``) gets the few names it shows from a second
 pass over the same plays, matched by their position. ``finish`` turns the columns into ``Listens``:
 each play's track as a small index, its artists joined by identity (``identity``), the plays shorter
-than half their track left out; the hashes are let go, so what stays is 9 bytes a play.
+than half their track left out, and the time each play lasted where the source says it (for the
+minutes listened); the hashes are let go, so what stays is 9 bytes a play, 13 with the time played.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ def day_of(seconds: int) -> str:
 @dataclass(frozen=True)
 class Listens:
     """Every play read, by position: its time, its track (0 to ``tracks`` - 1) and whether it counts
-    as a listen; and each track's artist (0 to ``artists`` - 1)."""
+    as a listen; and each track's artist (0 to ``artists`` - 1). ``played``: each play's time
+    played in ms (-1 unknown), None when no play said it (the columns' own memory, not a copy)."""
 
     ended: NDArray[np.uint32]
     track: NDArray[np.int32]
@@ -65,6 +67,7 @@ class Listens:
     track_artist: NDArray[np.int32]
     tracks: int
     artists: int
+    played: NDArray[np.int32] | None = None
 
 
 class PlayColumns:
@@ -146,7 +149,8 @@ class PlayColumns:
         self.name = array("q")
         ended = np.frombuffer(self.ended, dtype=np.uint32)
         keep = self._full_listens(track_index, len(track_artist), dropped)
-        return Listens(ended, track_index, keep, track_artist, len(track_artist), artists)
+        played = np.frombuffer(self.ms, dtype=np.int32) if self.ms is not None else None
+        return Listens(ended, track_index, keep, track_artist, len(track_artist), artists, played)
 
     def _full_listens(
         self, track: NDArray[np.int32], tracks: int, dropped: Counter[DropReason]

@@ -1,4 +1,5 @@
-"""Listens -> ranked artists and tracks per time range, and what the history counted.
+"""Listens -> ranked artists and tracks per time range, and what the history counted (time
+listened included, where the plays say how long they lasted).
 
 Ranges mirror Spotify's top items (the last 4 weeks, the last 6 months, all of it), measured back
 from the history's last play, since a history is a snapshot of the past. Within a range a listen
@@ -43,11 +44,14 @@ _BLOCK = 1 << 16
 
 @dataclass
 class _Leaders:
-    """One range's leading artists and tracks (indices into the listens' keys) and their amounts."""
+    """One range's leading artists and tracks (indices into the listens' keys) and their amounts,
+    and how long its listens lasted: ``ms`` over the ``timed`` listens whose time played is known."""
 
     artists: dict[int, float]
     tracks: dict[int, float]
     capped: set[int]
+    ms: int = 0
+    timed: int = 0
 
 
 @dataclass
@@ -84,19 +88,25 @@ def rank(listens: Listens, dropped: Counter[DropReason], plays: Iterable[Play]) 
             leaders[name] = found
     artists, tracks = _names(listens, leaders, plays)
     capped = set().union(*(found.capped for found in leaders.values()))
+    whole = leaders["long_term"]  # every counted listen: there is one, so the range has an artist
     summary = ListeningSummary(
         counted=counted,
         dropped={reason: count for reason, count in sorted(dropped.items()) if count},
         capped_tracks=len(capped),
         first_play=day_of(first),
         last_play=day_of(last),
+        ms_played=whole.ms,
+        timed_listens=whole.timed,
+        range_ms={name: found.ms for name, found in leaders.items()} if whole.timed else {},
     )
     return Ranked({name: _taste(found, artists, tracks) for name, found in leaders.items()}, summary)
 
 
 def _leaders(listens: Listens, last: int, length: int, *, bounded: bool) -> _Leaders:
-    """The range's leading artists and tracks by recency-weighted listens, tracks capped first."""
+    """The range's leading artists and tracks by recency-weighted listens, tracks capped first,
+    and the time its listens lasted."""
     totals = np.zeros(listens.tracks, dtype=np.float64)
+    ms, timed = 0, 0
     for start in range(0, len(listens.track), _BLOCK):  # a block at a time: a range may hold every play
         block = slice(start, start + _BLOCK)
         ended = listens.ended[block]
@@ -104,17 +114,23 @@ def _leaders(listens: Listens, last: int, length: int, *, bounded: bool) -> _Lea
         weight -= last
         weight /= length / 2
         np.exp2(weight, out=weight)
-        weight[~listens.keep[block]] = 0.0
+        inside = listens.keep[block].copy()
         if bounded and last > length:
-            weight[ended <= last - length] = 0.0
+            inside &= ended > last - length
+        weight[~inside] = 0.0
         np.add.at(totals, listens.track[block], weight)
+        if listens.played is not None:
+            played = listens.played[block]
+            inside &= played >= 0
+            ms += int(played.sum(dtype=np.int64, where=inside))
+            timed += int(inside.sum())
     capped = cap_shares(totals)
     lowered = set() if capped is totals else set(np.flatnonzero(capped < totals).tolist())
     del totals
     tracks = _best(capped, MAX_TRACKS)
     artist_totals = np.bincount(listens.track_artist, weights=capped, minlength=listens.artists)
     del capped
-    return _Leaders(_best(artist_totals.astype(np.float64), MAX_ARTISTS), tracks, lowered)
+    return _Leaders(_best(artist_totals.astype(np.float64), MAX_ARTISTS), tracks, lowered, ms, timed)
 
 
 def _best(amounts: NDArray[np.float64], limit: int) -> dict[int, float]:
