@@ -3,6 +3,8 @@
 A score of 0.4 can be the best match a listener has or an ordinary one, depending on who is here.
 The snapshot build scores a sample of listeners against a sample of everyone (``ScoreSpread.sample``)
 and keeps the spread; a match then says "closer than 97% of pairs of listeners here" and a word.
+Among fewer listeners than rarity needs (``rarity.MIN_LISTENERS``) a percentile is chance, so none
+is kept and a match says nothing of the kind.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+
+from soulmate_core.rarity import claimed
 
 KEPT = 1001
 """Quantiles kept of the sampled scores."""
@@ -36,7 +40,10 @@ class ScoreSpread:
         seed: int,
     ) -> ScoreSpread:
         """Spread of ``score(asker, others)`` (the blended score of row ``asker`` against rows
-        ``others``) over ``ASKERS`` rows drawn from ``size``, each against ``OTHERS`` others."""
+        ``others``) over ``ASKERS`` rows drawn from ``size``, each against ``OTHERS`` others;
+        nothing among too few listeners to place a score."""
+        if not claimed(size):
+            return cls(np.zeros(0, dtype=np.float32))
         random = np.random.default_rng(seed)
         scores: list[NDArray[np.float32]] = []
         for asker in random.choice(size, min(size, ASKERS), replace=False).tolist():

@@ -18,6 +18,7 @@ from soulmate_core.demo import demo_population
 from soulmate_core.matcher import Matcher
 from soulmate_core.population import Population
 from soulmate_core.profile import TasteProfile, artist_key
+from soulmate_core.rarity import MIN_LISTENERS
 from soulmate_core.related import CONSIDERED, RELATED_SHOWN, Side, terms, through_shared
 from soulmate_core.scoring import Match
 from soulmate_core.scoring import explain as explain_pair
@@ -128,6 +129,14 @@ def test_a_score_is_placed_among_pairs_of_listeners_here(
 def test_a_spread_with_no_pairs_places_nothing() -> None:
     empty = ScoreSpread.sample(1, lambda asker, others: np.zeros(len(others), dtype=np.float32), seed=0)
     assert empty.percentile(0.5) is None
+
+
+def test_among_too_few_listeners_a_score_is_not_placed() -> None:
+    def score(asker: int, others: np.ndarray) -> np.ndarray:
+        return np.linspace(0.0, 1.0, len(others)).astype(np.float32)
+
+    assert ScoreSpread.sample(MIN_LISTENERS - 1, score, seed=0).percentile(0.5) is None
+    assert ScoreSpread.sample(MIN_LISTENERS, score, seed=0).percentile(0.5) is not None
 
 
 @pytest.mark.parametrize("percentile", [0.0, 49.9, 50.0, 79.9, 80.0, 95.0, 98.9, 99.0, 100.0])

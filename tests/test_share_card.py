@@ -183,7 +183,7 @@ def test_a_long_name_is_cut_to_fit_and_keeps_its_tag() -> None:
 def demo_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'cards.db'}"
     store = open_store(url)
-    store.put_many(demo_population(40))
+    store.put_many(demo_population(60))
     store.close()
     return url
 
@@ -191,7 +191,7 @@ def demo_url(tmp_path: Path) -> str:
 def test_soulmate_card_writes_a_match_card_naming_the_other_by_public_name(
     capsys: pytest.CaptureFixture[str], demo_url: str, tmp_path: Path
 ) -> None:
-    people = demo_population(40)
+    people = demo_population(60)
     other = people[7]
     out = tmp_path / "match.png"
     code, printed, err = run(
@@ -216,7 +216,7 @@ def test_soulmate_card_writes_a_match_card_naming_the_other_by_public_name(
 def test_soulmate_card_without_with_is_the_profile_card_and_name_shows_your_name(
     capsys: pytest.CaptureFixture[str], demo_url: str, tmp_path: Path
 ) -> None:
-    me = demo_population(40)[3]
+    me = demo_population(60)[3]
     out = tmp_path / "me.png"
     code, printed, _ = run(capsys, "--store", demo_url, "card", me.user_id, "--out", str(out))
     assert code == 0 and "My music taste" in printed
