@@ -4,7 +4,15 @@ import streamlit as st
 
 from soulmate_app import cards, charts, data, people, session
 from soulmate_app.escape import md
-from soulmate_core import diversity, genre_families, listening_lines, niche, rare_artists, slopes
+from soulmate_core import (
+    diversity,
+    genre_coverage,
+    genre_families,
+    listening_lines,
+    niche,
+    rare_artists,
+    slopes,
+)
 
 profile = session.require_profile()
 st.title("My taste")
@@ -33,6 +41,12 @@ if profile.has_genres:
     a, b = st.columns(2)
     a.plotly_chart(charts.genre_sunburst(genre_families(profile)), key="genre_sunburst")
     b.plotly_chart(charts.genre_bars(profile.genre_weights), key="genre_bars")
+    if profile.catalogue_genres:
+        with_genres, artists = genre_coverage(profile)
+        st.caption(
+            f"Genres from the artist catalogue: {with_genres} of your {artists} artists have genres "
+            "here, learned from the listeners whose sources name them."
+        )
 else:
     dimensions = data.taste_dimensions(profile)
     if dimensions is not None:
