@@ -17,11 +17,13 @@ from soulmate_core import service
 from soulmate_core.demo import catalog
 from soulmate_core.profile import ArtistEntry, RangeTaste, TasteProfile, artist_key, genre_key, make_profile
 from soulmate_core.settings import Settings
+from soulmate_core.sources.history import profile_from_history, read_history
 from soulmate_core.store import Store
 from tests import history_fixtures as hx
 from tests.api_events import FakeContext, http_event
 from tests.cli_runner import run
 from tests.fakes.spotify_server import FakeSpotify, sample_user
+from tests.store_spies import CountingStore
 
 # Every artist of the history but Björk is one of the demo personas' artists.
 DEMO_GENRES = {a.name: a.genres for artists in catalog().values() for a in artists}
@@ -117,6 +119,26 @@ def test_borrowed_genres_are_never_taught_back(
     assert exported is not None and _artists(exported)["Radiohead"] == ("art rock",)
     service.save_profile(store, exported.with_changes(source="spotify"))  # even as a teaching source
     assert store.genres_for(["radiohead", "björk"]) == {"radiohead": ("alternative rock", "permanent wave")}
+
+
+def test_an_upload_of_many_artists_reads_the_catalogue_once_and_never_scans(store: Store) -> None:
+    """The dashboard's upload path. Three groups of 50 artists fill the three ranges: more artists
+    than one DynamoDB batch takes, and still one read of the port."""
+    spec = [
+        (f"Artist {group}{i:02d}", f"Track {i}", "Album", plays, first, last, 200)
+        for group, plays, first, last in (("A", 1, 20, 20), ("B", 3, 120, 90), ("C", 20, 360, 300))
+        for i in range(50)
+    ]
+    service.save_profile(store, _spotify_profile("acc-1", {"Artist A07": ("drone",), "Artist C49": ("dub",)}))
+    rows = hx.spotify_extended_rows(hx.listening(spec))
+    history = read_history([("Streaming_History_Audio_2025_0.json", hx.as_json(rows))])
+    profile = profile_from_history(history, user_id="me", display_name="Mo")
+    counting = CountingStore(store)
+    saved, _ = service.save_new_profile(counting, profile)  # type: ignore[arg-type]
+    (keys,) = counting.catalogue_reads
+    assert sorted(keys) == sorted(profile.artist_names()) and len(keys) > 100
+    assert counting.full_reads == 0
+    assert saved.catalogue_genres == 2 and set(saved.genre_weights) == {"drone", "dub"}
 
 
 def test_a_table_with_a_genre_table_teaches_the_catalogue(
