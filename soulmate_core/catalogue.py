@@ -18,6 +18,7 @@ The catalogue holds facts about artists, nothing about the people whose profiles
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
@@ -29,12 +30,20 @@ from soulmate_core.profile import (
     derive_genre_weights,
     genre_key,
 )
+from soulmate_core.sources.scratch import ScratchTally
 
 MAX_GENRES = 8
 """Genres kept per artist: Spotify names a handful, the first the most telling."""
 TEACHERS: frozenset[Source] = frozenset({"spotify", "listens", "demo"})
 """Sources whose artists' genres are their own. Imported histories carry none; a persona is a copy
 of a demo profile; synthetic artists are made up."""
+
+LEARN_BATCH = 500
+"""Artists a bulk write teaches the store at a time."""
+_LESSONS = (
+    "PRAGMA cache_size = -256",  # a few hundred KiB: lessons are written once and read once, in order
+    "CREATE TABLE lessons (key TEXT PRIMARY KEY, genres TEXT NOT NULL) WITHOUT ROWID",
+)
 
 Genres = tuple[str, ...]
 Lookup = Callable[[Sequence[str]], Mapping[str, Genres]]
@@ -73,12 +82,39 @@ def to_learn(profiles: Iterable[TasteProfile]) -> dict[str, Genres]:
     return learned
 
 
-def teaching(profiles: Iterable[TasteProfile], learned: dict[str, Genres]) -> Iterator[TasteProfile]:
-    """``profiles`` as they are, noting in ``learned`` what they teach as they go by: for a bulk
-    write that reads a long generator once."""
-    for profile in profiles:
-        learned.update(to_learn([profile]))
-        yield profile
+class Lessons(ScratchTally):
+    """What a bulk write teaches, kept in a scratch database on disk until the write has landed:
+    memory holds one chunk of artists however many the profiles name (a table of many listeners
+    may name hundreds of thousands)."""
+
+    def __init__(self) -> None:
+        super().__init__(_LESSONS)
+
+    def taught_by(self, profiles: Iterable[TasteProfile]) -> Iterator[TasteProfile]:
+        """``profiles`` as they are, noting what they teach as they go by (the last one read wins
+        for an artist several name): for a bulk write that reads a long generator once."""
+        pending: dict[str, Genres] = {}
+        for profile in profiles:
+            pending.update(to_learn([profile]))
+            if len(pending) >= LEARN_BATCH:
+                self._keep(pending)
+            yield profile
+        self._keep(pending)
+
+    def batches(self, size: int = LEARN_BATCH) -> Iterator[dict[str, Genres]]:
+        """Everything noted, ``size`` artists at a time."""
+        cursor = self._db.execute("SELECT key, genres FROM lessons ORDER BY key")
+        while rows := cursor.fetchmany(size):
+            yield {key: tuple(json.loads(genres)) for key, genres in rows}
+
+    def _keep(self, pending: dict[str, Genres]) -> None:
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO lessons (key, genres) VALUES (?, ?)",
+                ((key, json.dumps(genres, ensure_ascii=False)) for key, genres in pending.items()),
+            )
+        pending.clear()
 
 
 def lend(profile: TasteProfile, lookup: Lookup) -> TasteProfile:

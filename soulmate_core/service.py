@@ -36,11 +36,13 @@ def save_profile(store: Store, profile: TasteProfile, as_of: str | None = None) 
 
 def save_profiles(store: Store, profiles: Iterable[TasteProfile]) -> int:
     """Store many profiles in one ``put_many`` (all or none), read once as they are written, and
-    teach the catalogue the genres they carry: a demo population, a table of many listeners.
-    Nothing is lent to them. Returns the count."""
-    learned: dict[str, catalogue.Genres] = {}
-    written = store.put_many(catalogue.teaching(profiles, learned))
-    _learn(store, learned)
+    then teach the catalogue the genres they carry, a batch at a time: a demo population, a table
+    of many listeners. Nothing is lent to them. Returns the count."""
+    with catalogue.Lessons() as lessons:
+        written = store.put_many(lessons.taught_by(profiles))
+        for batch in lessons.batches():
+            if not _learn(store, batch):
+                break
     return written
 
 
@@ -50,15 +52,17 @@ def _lent(store: Store, profile: TasteProfile) -> tuple[TasteProfile, dict[str, 
     return catalogue.lend(profile, store.genres_for), catalogue.to_learn([profile])
 
 
-def _learn(store: Store, genres: Mapping[str, catalogue.Genres]) -> None:
+def _learn(store: Store, genres: Mapping[str, catalogue.Genres]) -> bool:
     """Teach the catalogue after the profiles landed. It is advice about artists: a store that
-    fails to take it leaves the write done, and is logged."""
+    fails to take it leaves the write done, and is logged; then False."""
     if not genres:
-        return
+        return True
     try:
         store.learn_genres(genres)
     except StoreError as exc:
         log.warning("the artist catalogue did not learn %d artists: %s", len(genres), exc)
+        return False
+    return True
 
 
 def save_new_profile(
