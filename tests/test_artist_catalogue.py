@@ -141,16 +141,21 @@ def test_an_upload_of_many_artists_reads_the_catalogue_once_and_never_scans(stor
     assert saved.catalogue_genres == 2 and set(saved.genre_weights) == {"drone", "dub"}
 
 
-def test_a_table_with_a_genre_table_teaches_the_catalogue(
+def test_a_table_with_a_genre_table_teaches_the_catalogue_every_artist_it_names(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], store_url: str, store: Store
 ) -> None:
+    """1,200 artists: more than one batch of what a bulk write teaches."""
     listens = tmp_path / "listens.csv"
-    listens.write_text("user_id,artist,weight\nu1,Radiohead,30\nu1,Burial,5\nu2,Burial,9\n", encoding="utf-8")
+    rows = [f"u{i % 40},Artist {i},{i % 9 + 1}" for i in range(1200)]
+    listens.write_text("\n".join(["user_id,artist,weight", *rows, "u1,Burial,5"]) + "\n", encoding="utf-8")
     genres = tmp_path / "genres.csv"
-    genres.write_text("artist,genre\nRadiohead,art rock\nradiohead,alternative rock\n", encoding="utf-8")
+    pairs = [f"Artist {i},genre {i % 7}" for i in range(1200)] + ["artist 3,drone"]
+    genres.write_text("\n".join(["artist,genre", *pairs]) + "\n", encoding="utf-8")
     code, _, err = run(capsys, "--store", store_url, "import", str(listens), "--genres", str(genres))
     assert code == 0, err
-    assert store.genres_for(["radiohead", "burial"]) == {"radiohead": ("art rock", "alternative rock")}
+    expected = {f"artist {i}": (f"genre {i % 7}",) for i in range(1200)}
+    expected["artist 3"] = ("genre 3", "drone")
+    assert store.genres_for([*expected, "burial"]) == expected
 
 
 def test_a_store_made_before_the_catalogue_gains_it_when_opened(tmp_path: Path) -> None:
