@@ -70,8 +70,8 @@ def save_new_profile(
 ) -> tuple[TasteProfile, str]:
     """Store a new profile that nothing else ties to its owner (one made from a file) with a new
     recovery key, in one write, lent and teaching as ``save_profile``; returns the profile as
-    stored and the key. The store keeps only
-    the key's hash: the caller shows the key to its owner once, then forgets it."""
+    stored and the key. The store keeps only the key's hash: the caller shows the key to its owner
+    once, then forgets it."""
     key = recovery.new_key()
     profile, learned = _lent(store, _as_of(profile, as_of))
     store.put_with_key(profile, recovery.key_hash(key))
