@@ -4,7 +4,7 @@ import streamlit as st
 
 from soulmate_app import cards, charts, data, people, session, taste_facts
 from soulmate_app.escape import md
-from soulmate_core import diversity, genre_families, rarity_of, slopes
+from soulmate_core import diversity, genre_coverage, genre_families, rarity_of, slopes
 
 profile = session.require_profile()
 st.title("My taste")
@@ -29,6 +29,12 @@ if profile.has_genres:
     a, b = st.columns(2)
     a.plotly_chart(charts.genre_sunburst(genre_families(profile)), key="genre_sunburst")
     b.plotly_chart(charts.genre_bars(profile.genre_weights), key="genre_bars")
+    if profile.catalogue_genres:
+        with_genres, artists = genre_coverage(profile)
+        st.caption(
+            f"Genres from the artist catalogue: {with_genres} of your {artists} artists have genres "
+            "here, learned from the listeners whose sources name them."
+        )
 else:
     dimensions = data.taste_dimensions(profile)
     if dimensions is not None:

@@ -26,6 +26,8 @@
   belongs to (``dynamodb_keys``), written in the transaction of the profile or the tombstone.
 - **Share codes.** A fourth, ``<TABLE>-shares`` (key ``id``), of the same shape (``dynamodb_shares``),
   erased in the transaction of the tombstone.
+- **Artist catalogue.** A fifth, ``<TABLE>-artists`` (key ``artist``): genres by artist key, written
+  and read in batches (``dynamodb_artists``), apart from every profile and its version.
 
 boto3 is imported here and in ``s3_snapshots.py``, nowhere else.
 """
@@ -33,7 +35,6 @@ boto3 is imported here and in ``s3_snapshots.py``, nowhere else.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -45,6 +46,9 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from soulmate_adapters.aws_calls import DYNAMODB, CallLimits
+from soulmate_adapters.dynamodb_artists import KEY_ATTRIBUTE as ARTIST_ATTRIBUTE
+from soulmate_adapters.dynamodb_artists import ArtistCatalogue
+from soulmate_adapters.dynamodb_batches import batch_get
 from soulmate_adapters.dynamodb_bulk import Sized, write_all
 from soulmate_adapters.dynamodb_keys import KEY_ATTRIBUTE, KEYS_SUFFIX, Keys
 from soulmate_adapters.dynamodb_shares import ShareCodes
@@ -67,9 +71,7 @@ from soulmate_core.store.base import Changes, valid_profiles
 from soulmate_core.trim import MAX_ITEM_BYTES, cap_profile, item_size
 
 META_SUFFIX = "-meta"
-_BATCH_KEYS = 100
 _ATTEMPTS = 5
-_BATCH_ATTEMPTS = 6
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -101,6 +103,7 @@ class DynamoDBStore:
         self._tx = Transactions(self._client, self.meta_table)
         self._keys = Keys(self._client, table + KEYS_SUFFIX)
         self._codes = ShareCodes(self._client, table, self._tx)
+        self._artists = ArtistCatalogue(self._client, table)
 
     def get(self, user_id: str) -> TasteProfile | None:
         item = self._item(user_id)
@@ -172,6 +175,14 @@ class DynamoDBStore:
         with _store_errors():
             return self._codes.drop(user_id)
 
+    def learn_genres(self, genres: Mapping[str, Sequence[str]]) -> int:
+        with _store_errors():
+            return self._artists.learn(genres)
+
+    def genres_for(self, keys: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        with _store_errors():
+            return self._artists.genres_for(keys)
+
     def delete(self, user_id: str) -> bool:
         """Put a tombstone over whatever item was read and erase the key and the share code that
         were read, if all are still there (else read again); the version moves with it when a
@@ -214,27 +225,11 @@ class DynamoDBStore:
         return item
 
     def _items(self, user_ids: Sequence[str]) -> dict[str, Item]:
-        """BatchGetItem, 100 keys a request, strongly consistent; unprocessed keys are asked again
-        with a growing pause, up to ``_BATCH_ATTEMPTS`` rounds. Tombstones included."""
-        wanted = list(dict.fromkeys(user_ids))
-        items: list[Mapping[str, Any]] = []
-        for start in range(0, len(wanted), _BATCH_KEYS):
-            request: dict[str, Any] = {
-                self.table: {
-                    "Keys": [{"user_id": {"S": u}} for u in wanted[start : start + _BATCH_KEYS]],
-                    "ConsistentRead": True,
-                }
-            }
-            for attempt in range(_BATCH_ATTEMPTS):
-                with _store_errors():
-                    answer = self._client.batch_get_item(RequestItems=request)
-                items += answer.get("Responses", {}).get(self.table, [])
-                request = answer.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-                time.sleep(0.05 * 2**attempt)
-            else:
-                raise StoreError("DynamoDB left keys unprocessed; try again")
+        """The items of ``user_ids``, tombstones included, by BatchGetItem (``batch_get``),
+        strongly consistent."""
+        keys = [{"user_id": {"S": u}} for u in dict.fromkeys(user_ids)]
+        with _store_errors():
+            items = batch_get(self._client, self.table, keys)
         return {item.get("user_id", {}).get("S", "?"): item for item in items}
 
     def changes_since(self, version: str) -> Changes | None:
@@ -285,13 +280,14 @@ class DynamoDBStore:
         self._client.close()
 
     def create_tables(self) -> None:
-        """Create the four tables, on demand, and wait for them: for local stand-ins and tests. In
+        """Create the five tables, on demand, and wait for them: for local stand-ins and tests. In
         AWS the SAM template creates them."""
         tables = (
             (self.table, "user_id"),
             (self.meta_table, "name"),
             (self._keys.table, KEY_ATTRIBUTE),
             (self._codes.table, KEY_ATTRIBUTE),
+            (self._artists.table, ARTIST_ATTRIBUTE),
         )
         with _store_errors():
             for name, key in tables:

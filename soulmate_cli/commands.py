@@ -167,7 +167,7 @@ def _seed_demo(args: argparse.Namespace, store: Store) -> int:
     if args.if_empty and next(iter(store.iter_all()), None) is not None:
         print("the store already has profiles; not seeding")
         return 0
-    written = store.put_many(demo_population(args.users))
+    written = service.save_profiles(store, demo_population(args.users))
     open_index(store, args.store).rebuild()
     print(f"stored {written} demo profiles")
     return 0

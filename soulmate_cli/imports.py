@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from soulmate_cli.progress import ProgressBar
+from soulmate_core import service
+from soulmate_core.catalogue import genre_coverage
 from soulmate_core.errors import InputError
 from soulmate_core.listening import listening_lines
 from soulmate_core.settings import get_settings
@@ -91,22 +93,26 @@ def _import_history(files: list[tuple[str, Source]], args: argparse.Namespace, c
         )
     finally:
         bar.close()
-    store.put(profile)
+    profile = service.save_profile(store, profile)
     assert profile.listening is not None
     ranges = ", ".join(f"{name} {len(taste.artists)} artists" for name, taste in profile.ranges.items())
     print(f"imported {profile.listening.counted} listens for {_plain(user_id)} ({profile.source}): {ranges}")
     for line in listening_lines(profile.listening)[1:]:
         print(f"  {line}")
+    if profile.catalogue_genres:
+        with_genres, artists = genre_coverage(profile)
+        print(f"  genres from the artist catalogue: {with_genres} of {artists} artists have genres")
     return 0
 
 
 def _import_tables(files: list[tuple[str, Source]], genres: str | None, cap: int, store: Store) -> int:
-    """Profiles go to the store as they are built, in one ``put_many`` (all or none). The match
-    index is not rebuilt here: the new profiles join it as writes do, and ``build-index`` refits."""
+    """Profiles go to the store as they are built, in one ``put_many`` (all or none), and teach
+    the artist catalogue the genres they carry. The match index is not rebuilt here: the new
+    profiles join it as writes do, and ``build-index`` refits."""
     with tally_tables(files, genres, cap) as tally:
         bar = ProgressBar("building profiles")
         try:
-            written = store.put_many(tally.profiles(progress=bar.update))
+            written = service.save_profiles(store, tally.profiles(progress=bar.update))
         finally:
             bar.close()
         if isinstance(tally, TimedTally):

@@ -4,6 +4,7 @@ Pure and typed: numpy and pydantic only, nothing of a UI, a cloud or HTTP. This 
 public surface the dashboard's pages may use; the edges may also use the submodules directly.
 """
 
+from soulmate_core.catalogue import genre_coverage
 from soulmate_core.errors import (
     CorruptItemError,
     InputError,
@@ -72,6 +73,7 @@ __all__ = [
     "drift",
     "family_weights",
     "from_item",
+    "genre_coverage",
     "genre_families",
     "get_settings",
     "listening_lines",

@@ -103,6 +103,7 @@ class TasteProfile:
     schema_version: int = SCHEMA_VERSION
     trimmed: bool = False  # long tails were cut to fit a store's item size limit
     listening: ListeningSummary | None = None  # what an imported history counted and left out
+    catalogue_genres: int = 0  # artists whose genres the artist catalogue lent (``catalogue``)
 
     def artist_weights(self) -> dict[str, float]:
         """Artist key -> weight over all ranges (each range counts equally); sums to 1."""

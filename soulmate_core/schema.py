@@ -128,6 +128,9 @@ class ProfileOut(_Model):
     genre_weights: dict[str, float] = {}
     ranges: dict[RangeName, RangeOut]
     listening: ListeningOut | None = None
+    catalogue_genres: int = Field(
+        0, ge=0, description="How many of the artists took their genres from the artist catalogue"
+    )
 
     @classmethod
     def of(cls, profile: TasteProfile) -> ProfileOut:
@@ -151,6 +154,7 @@ class ProfileOut(_Model):
             schema_version=self.schema_version,
             trimmed=self.trimmed,
             listening=self.listening.summary() if self.listening else None,
+            catalogue_genres=self.catalogue_genres,
         )
 
 
@@ -282,6 +286,8 @@ def profile_body(profile: TasteProfile) -> dict[str, Any]:
     }
     if profile.listening is not None:
         body["listening"] = _listening(profile.listening)
+    if profile.catalogue_genres:
+        body["catalogue_genres"] = profile.catalogue_genres
     return body
 
 

@@ -2,35 +2,80 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from soulmate_core import group, recovery, sharing
-from soulmate_core.errors import InputError, UnknownKeyError, UnknownShareCodeError, UnknownUserError
+from soulmate_core import catalogue, group, recovery, sharing
+from soulmate_core.errors import (
+    InputError,
+    StoreError,
+    UnknownKeyError,
+    UnknownShareCodeError,
+    UnknownUserError,
+)
 from soulmate_core.live import LiveIndex
 from soulmate_core.matcher import exact_top_k
 from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.scoring import Match
 from soulmate_core.store import Store
 
+log = logging.getLogger("soulmate.service")
+
 
 def save_profile(store: Store, profile: TasteProfile, as_of: str | None = None) -> TasteProfile:
-    """Store ``profile``. ``as_of``: when the request that made it began (``utc_now_iso()`` taken
-    first thing); the profile is stored as of then, so a delete or a hide that happened while the
-    request was still reading (Spotify, a file) wins, and this raises ``StaleWriteError``."""
-    profile = _as_of(profile, as_of)
+    """Store ``profile``, its genreless artists lent the artist catalogue's genres, and teach the
+    catalogue the genres it carries (``catalogue``). ``as_of``: when the request that made it
+    began (``utc_now_iso()`` taken first thing); the profile is stored as of then, so a delete or a
+    hide that happened while the request was still reading (Spotify, a file) wins, and this raises
+    ``StaleWriteError``."""
+    profile, learned = _lent(store, _as_of(profile, as_of))
     store.put(profile)
+    _learn(store, learned)
     return profile
+
+
+def save_profiles(store: Store, profiles: Iterable[TasteProfile]) -> int:
+    """Store many profiles in one ``put_many`` (all or none), read once as they are written, and
+    then teach the catalogue the genres they carry, a batch at a time: a demo population, a table
+    of many listeners. Nothing is lent to them. Returns the count."""
+    with catalogue.Lessons() as lessons:
+        written = store.put_many(lessons.taught_by(profiles))
+        for batch in lessons.batches():
+            if not _learn(store, batch):
+                break
+    return written
+
+
+def _lent(store: Store, profile: TasteProfile) -> tuple[TasteProfile, dict[str, catalogue.Genres]]:
+    """The profile lent the catalogue's genres (one batched read), and what it teaches: its own
+    genres, taken before any were lent."""
+    return catalogue.lend(profile, store.genres_for), catalogue.to_learn([profile])
+
+
+def _learn(store: Store, genres: Mapping[str, catalogue.Genres]) -> bool:
+    """Teach the catalogue after the profiles landed. It is advice about artists: a store that
+    fails to take it leaves the write done, and is logged; then False."""
+    if not genres:
+        return True
+    try:
+        store.learn_genres(genres)
+    except StoreError as exc:
+        log.warning("the artist catalogue did not learn %d artists: %s", len(genres), exc)
+        return False
+    return True
 
 
 def save_new_profile(
     store: Store, profile: TasteProfile, as_of: str | None = None
 ) -> tuple[TasteProfile, str]:
     """Store a new profile that nothing else ties to its owner (one made from a file) with a new
-    recovery key, in one write; returns the profile as stored and the key. The store keeps only
-    the key's hash: the caller shows the key to its owner once, then forgets it."""
+    recovery key, in one write, lent and teaching as ``save_profile``; returns the profile as
+    stored and the key. The store keeps only the key's hash: the caller shows the key to its owner
+    once, then forgets it."""
     key = recovery.new_key()
-    profile = _as_of(profile, as_of)
+    profile, learned = _lent(store, _as_of(profile, as_of))
     store.put_with_key(profile, recovery.key_hash(key))
+    _learn(store, learned)
     return profile, key
 
 

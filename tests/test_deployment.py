@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from soulmate_adapters.dynamodb_artists import ARTISTS_SUFFIX
+from soulmate_adapters.dynamodb_artists import KEY_ATTRIBUTE as ARTIST_KEY
 from soulmate_api.openapi import openapi_yaml
 from tests.cfn_template import load_template
 
@@ -133,6 +135,10 @@ def test_iam_is_least_privilege(template: dict[str, Any]) -> None:
             ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
             {"GetAtt": "ProfilesSharesTable.Arn"},
         ),
+        "ArtistCatalogue": (
+            ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"],
+            {"GetAtt": "ProfilesArtistsTable.Arn"},
+        ),
         "SnapshotRead": (["s3:GetObject"], SNAPSHOT_OBJECT),
         "SnapshotMissingIs404": (["s3:ListBucket"], {"GetAtt": "IndexBucket.Arn"}),
     }
@@ -176,7 +182,14 @@ def test_build_index_is_a_scheduled_function_of_the_same_bundle(template: dict[s
 
 def test_tables_are_on_demand_and_named_as_the_store_expects(template: dict[str, Any]) -> None:
     resources = template["Resources"]
-    for name in ("ProfilesTable", "ProfilesMetaTable", "ProfilesKeysTable", "ProfilesSharesTable"):
+    tables = (
+        "ProfilesTable",
+        "ProfilesMetaTable",
+        "ProfilesKeysTable",
+        "ProfilesSharesTable",
+        "ProfilesArtistsTable",
+    )
+    for name in tables:
         assert resources[name]["Properties"]["BillingMode"] == "PAY_PER_REQUEST"
     assert resources["ProfilesTable"]["Properties"]["KeySchema"] == [
         {"AttributeName": "user_id", "KeyType": "HASH"}
@@ -185,6 +198,9 @@ def test_tables_are_on_demand_and_named_as_the_store_expects(template: dict[str,
     assert resources["ProfilesMetaTable"]["Properties"]["TableName"]["Sub"] == profiles + "-meta"
     assert resources["ProfilesKeysTable"]["Properties"]["TableName"]["Sub"] == profiles + "-keys"
     assert resources["ProfilesSharesTable"]["Properties"]["TableName"]["Sub"] == profiles + "-shares"
+    artists = resources["ProfilesArtistsTable"]["Properties"]
+    assert artists["TableName"]["Sub"] == profiles + ARTISTS_SUFFIX
+    assert artists["KeySchema"] == [{"AttributeName": ARTIST_KEY, "KeyType": "HASH"}]
     for name in ("ProfilesKeysTable", "ProfilesSharesTable"):
         assert resources[name]["Properties"]["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
     env = resources["ApiFunction"]["Properties"]["Environment"]["Variables"]

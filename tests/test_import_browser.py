@@ -1,8 +1,9 @@
 """In a real Chromium: one upload of each history format on the Connect page reaches Soulmates, and
 My taste says what the history counted (with its minutes listened, where the files say them, and
-its top tracks).
+its top tracks) and shows the genres the artist catalogue lent it.
 
-Runs ``streamlit run dashboard.py`` on a free loopback port against a temporary demo store; each
+Runs ``streamlit run dashboard.py`` on a free loopback port against a temporary demo store (stored
+as ``soulmate seed-demo`` stores it, so the personas taught the catalogue their genres); each
 format is uploaded in a browser context of its own, as a new visitor. Screenshots go to
 ``artifacts/`` (gitignored).
 """
@@ -18,6 +19,7 @@ import pytest
 
 from soulmate_adapters import open_store
 from soulmate_app.public_name import LABEL
+from soulmate_core import service
 from soulmate_core.demo import demo_population
 from tests import history_fixtures as hx
 from tests.browser_support import ROOT, chromium_browser, serve_dashboard
@@ -40,7 +42,7 @@ of its own: one dashboard taking nine uploads in turn once stopped answering at 
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     folder = tmp_path_factory.mktemp("uploads")
     store = open_store(f"sqlite:///{folder / 'soulmate.db'}")
-    store.put_many(demo_population())
+    service.save_profiles(store, demo_population())
     store.close()
     for name, content, _ in hx.FORMATS.values():
         (folder / name).write_bytes(content())
@@ -94,6 +96,14 @@ def test_an_upload_of_each_format_reaches_soulmates(server: tuple[str, Path], ch
         expect(page.get_by_role("heading", name="What your history counted")).to_be_visible(timeout=TIMEOUT)
         expect(page.get_by_text(f"{len(hx.LISTENING)} listens counted")).to_be_visible(timeout=TIMEOUT)
         _shot(page, f"upload_{kind}_my_taste")
+
+        # Every artist but Björk is a demo persona's: the catalogue lent them their genres.
+        lent = page.get_by_text("Genres from the artist catalogue: 4 of your 5 artists have genres here")
+        expect(lent).to_be_visible(timeout=TIMEOUT)
+        expect(page.locator(".js-plotly-plot", has_text="Top genres")).to_be_visible(timeout=TIMEOUT)
+        lent.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        _shot(page, f"upload_{kind}_genres")
     finally:
         context.close()
 

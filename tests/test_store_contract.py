@@ -26,6 +26,7 @@ import pytest
 from soulmate_adapters import open_store
 from soulmate_adapters.dynamodb import encode_item
 from soulmate_core import service
+from soulmate_core.catalogue import MAX_GENRES
 from soulmate_core.errors import CorruptItemError, InputError, StaleWriteError, StoreError, UnknownUserError
 from soulmate_core.listening import ListeningSummary
 from soulmate_core.profile import TasteProfile, utc_now_iso
@@ -457,6 +458,57 @@ def test_another_users_share_code_is_refused_and_nothing_changes(store: Store) -
     assert (store.user_for_share_code(C1), store.share_code("bo")) == ("ana", C2)
 
 
+# --- the artist catalogue: genres by artist key, learned by upsert, read in batches, bounded ----------
+
+
+def test_the_catalogue_gives_what_it_learned_and_leaves_unknown_artists_out(store: Store) -> None:
+    assert store.genres_for(["radiohead"]) == {}
+    learned = store.learn_genres({"radiohead": ("art rock", "alternative rock"), "björk": ["art pop"]})
+    assert learned == 2
+    asked = ["radiohead", "björk", "portishead", "radiohead"]
+    assert store.genres_for(asked) == {"radiohead": ("art rock", "alternative rock"), "björk": ("art pop",)}
+    assert store.genres_for([]) == {}
+
+
+def test_learning_an_artist_again_replaces_its_genres_and_an_empty_list_learns_nothing(store: Store) -> None:
+    store.learn_genres({"radiohead": ["art rock"], "portishead": ["trip hop"]})
+    assert store.learn_genres({"radiohead": ["permanent wave", "alternative rock"], "portishead": []}) == 1
+    assert store.genres_for(["radiohead", "portishead"]) == {
+        "radiohead": ("permanent wave", "alternative rock"),
+        "portishead": ("trip hop",),
+    }
+
+
+def test_an_artist_keeps_at_most_the_first_max_genres_once_each(store: Store) -> None:
+    genres = ["indie", "Indie", *(f"genre {i}" for i in range(MAX_GENRES + 10))]
+    store.learn_genres({"everything": genres})
+    assert store.genres_for(["everything"]) == {"everything": ("indie", *genres[2 : MAX_GENRES + 1])}
+
+
+def test_hundreds_of_artists_are_learned_and_read_past_one_batch(store: Store) -> None:
+    """DynamoDB takes 25 puts and 100 keys a request: 260 artists and 310 keys take several."""
+    known = {f"artist {i:03d} ☂": (f"genre {i % 7}", f"scene {i % 3}") for i in range(260)}
+    assert store.learn_genres(known) == 260
+    asked = [*(f"unknown {i}" for i in range(50)), *reversed(known)]
+    assert store.genres_for(asked) == known
+
+
+def test_the_catalogue_changes_no_profile_and_outlives_a_delete(store: Store) -> None:
+    store.put(sample_profile("ana"))
+    before = store.version()
+    store.learn_genres({"radiohead": ["art rock"]})
+    assert store.version() == before
+    store.delete("ana")
+    assert store.genres_for(["radiohead"]) == {"radiohead": ("art rock",)}
+
+
+def test_a_profile_says_how_many_artists_the_catalogue_lent_genres(store: Store) -> None:
+    profile = sample_profile("ana").with_changes(source="spotify-export", catalogue_genres=4)
+    store.put(profile)
+    assert store.get("ana") == profile
+    assert next(iter(store.iter_all())).catalogue_genres == 4
+
+
 # --- erasure and opt-out stick: tombstones, all-or-none writes ------------------------------------
 
 RACE_ROUNDS = 100
@@ -538,7 +590,6 @@ def test_put_many_past_one_transaction_is_all_or_none(store: Store) -> None:
     assert refused.value.user_id == "u120"
     assert {p.user_id: p for p in store.iter_all()} == kept
     assert store.put_many(batch[121:]) == 129
-
 
 
 def test_put_many_reads_a_generator_as_it_writes_and_an_error_from_it_undoes_everything(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -51,7 +51,12 @@ class Store(Protocol):
     **Share codes** (``sharing``). A user may have one share code. The store looks it up by its
     hash (``sharing.code_hash``) and keeps the code itself with its owner, for them to see again.
     Setting or dropping a code changes no profile, so ``version`` stays; ``delete`` erases the
-    user's code with their profile."""
+    user's code with their profile.
+
+    **The artist catalogue** (``catalogue``). Beside the profiles, one entry per artist key: the
+    genres a source that carries them named for it, at most ``catalogue.MAX_GENRES``. It holds
+    nothing about any user, so ``delete`` leaves it, and learning changes no profile, so
+    ``version`` stays."""
 
     def put(self, profile: TasteProfile) -> None: ...
 
@@ -81,6 +86,17 @@ class Store(Protocol):
 
     def drop_share_code(self, user_id: str) -> bool:
         """Stop the user's share code from working; False when they had none."""
+        ...
+
+    def learn_genres(self, genres: Mapping[str, Sequence[str]]) -> int:
+        """Make each artist key's genres these, in place of what was known (an upsert), kept as
+        ``catalogue.bounded_entries`` keeps them: at most ``MAX_GENRES``, and an empty list learns
+        nothing. Returns how many artists were written."""
+        ...
+
+    def genres_for(self, keys: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """The catalogue's genres of those ``keys`` it knows, by key; unknown keys are absent.
+        Batched reads, never a scan: any number of keys costs ``len(keys) / 100`` round trips."""
         ...
 
     def put_many(self, profiles: Iterable[TasteProfile]) -> int:

@@ -5,7 +5,9 @@ same transaction (``Store`` says what "older" means); a newer save clears it. A 
 key is a row of ``recovery_keys`` (its hash, primary key, and the user id, unique), written in the
 transaction of their profile and deleted in the transaction of their tombstone. A share code is a
 row of ``share_codes`` (its hash, primary key; the user id, unique; the code), written only while
-the user's profile is stored and deleted in the transaction of their tombstone.
+the user's profile is stored and deleted in the transaction of their tombstone. The artist
+catalogue is ``artist_genres`` (the artist key, primary key; its genres as a JSON list); a file
+made before it gets the table when next opened.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -23,7 +25,9 @@ from soulmate_core.errors import CorruptItemError, StaleWriteError, StoreError, 
 from soulmate_core.profile import TasteProfile, utc_now_iso
 from soulmate_core.schema import from_item, to_item
 from soulmate_core.sharing import code_hash
+from soulmate_core.store import sqlite_catalogue as catalogue
 from soulmate_core.store.base import Changes, valid_profiles
+from soulmate_core.store.sqlite_catalogue import chunks, marks
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS profiles (
@@ -43,9 +47,9 @@ _SCHEMA = (
         user_id   TEXT NOT NULL UNIQUE,
         code      TEXT NOT NULL
     )""",
+    catalogue.SCHEMA,
 )
 _PAGE = 2000  # rows per read while streaming every profile
-_IN_LIMIT = 500  # ids per ``IN (...)`` lookup
 _BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _OPEN_SECONDS = 30.0
 
@@ -151,6 +155,17 @@ class SQLiteStore:
         with self._lock, self._transaction():
             return self._conn.execute("DELETE FROM share_codes WHERE user_id = ?", (user_id,)).rowcount > 0
 
+    def learn_genres(self, genres: Mapping[str, Sequence[str]]) -> int:
+        with self._lock, self._transaction():
+            return catalogue.learn(self._conn, genres)
+
+    def genres_for(self, keys: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        found: dict[str, tuple[str, ...]] = {}
+        for chunk in chunks(keys):
+            with self._lock:
+                found.update(catalogue.read(self._conn, chunk))
+        return found
+
     def delete(self, user_id: str) -> bool:
         with self._lock, self._transaction():
             row = self._conn.execute(
@@ -166,13 +181,11 @@ class SQLiteStore:
 
     def get_many(self, user_ids: Sequence[str]) -> dict[str, TasteProfile]:
         found: dict[str, TasteProfile] = {}
-        wanted = list(dict.fromkeys(user_ids))
-        for start in range(0, len(wanted), _IN_LIMIT):
-            chunk = wanted[start : start + _IN_LIMIT]
-            marks = ",".join("?" * len(chunk))
+        for chunk in chunks(user_ids):
             with self._lock:
                 rows = self._conn.execute(
-                    f"SELECT user_id, profile, updated_at FROM profiles WHERE user_id IN ({marks})", chunk
+                    f"SELECT user_id, profile, updated_at FROM profiles WHERE user_id IN ({marks(chunk)})",
+                    chunk,
                 ).fetchall()
             found.update((p.user_id, p) for p in _valid(rows, self.skipped))
         return found
