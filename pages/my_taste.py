@@ -47,10 +47,10 @@ else:
         st.info("Your source gives no genres; your artists below tell the story.")
 
 st.subheader("Top artists")
-tabs = st.tabs([charts.RANGE_LABELS[name] for name in profile.ranges])
+tabs = st.tabs([charts.range_label(profile, name) for name in profile.ranges])
 for tab, name in zip(tabs, profile.ranges, strict=True):
     with tab:
-        title = f"Top artists, {charts.SHORT_RANGE_LABELS[name]}"
+        title = f"Top artists, {charts.short_range_label(profile, name)}"
         st.plotly_chart(charts.artist_bars(profile.top_artists(name, 15), title), key=f"artists_{name}")
 
 taste_facts.show_top_tracks(profile)

@@ -8,15 +8,35 @@ import plotly.graph_objects as go
 
 from soulmate_app import explain
 from soulmate_app.escape import plotly as shown
-from soulmate_core import ArtistEntry, Match, TrackEntry
+from soulmate_core import ArtistEntry, Match, TasteProfile, TrackEntry
+from soulmate_core.profile import RangeName
 from soulmate_core.rank_paths import Slopes
 
 RANGE_LABELS = {
     "short_term": "last 4 weeks",
     "medium_term": "last 6 months",
-    "long_term": "all time (Spotify's long term)",
+    "long_term": "all time",
     "all_time": "all time",
 }
+SPOTIFY_LONG_TERM = "about a year (Spotify's long term)"
+"""A Spotify login's long range: Spotify computes it from roughly the last year, not all time."""
+SPOTIFY_RANGED = frozenset({"spotify", "demo", "persona"})
+"""Sources whose ranges are Spotify's own (the demo personas are modelled on Spotify's top lists)."""
+
+
+def range_label(profile: TasteProfile, name: RangeName) -> str:
+    """A tab's name for one of ``profile``'s time ranges: an imported history's long range is its
+    whole history, a Spotify taste's is Spotify's own, about a year."""
+    if name == "long_term" and profile.source in SPOTIFY_RANGED:
+        return SPOTIFY_LONG_TERM
+    return RANGE_LABELS[name]
+
+
+def short_range_label(profile: TasteProfile, name: RangeName) -> str:
+    """``range_label`` for a chart's title: "4 weeks", "6 months", "all time" or "about a year"."""
+    if name == "long_term":
+        return "about a year" if profile.source in SPOTIFY_RANGED else "all time"
+    return SHORT_RANGE_LABELS[name]
 PALETTE = (
     "#1DB954",
     "#7C5CFF",

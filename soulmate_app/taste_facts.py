@@ -67,10 +67,10 @@ def show_top_tracks(profile: TasteProfile) -> None:
     if not ranges:
         return
     st.subheader("Top tracks")
-    tabs = st.tabs([charts.RANGE_LABELS[name] for name in ranges])
+    tabs = st.tabs([charts.range_label(profile, name) for name in ranges])
     for tab, name in zip(tabs, ranges, strict=True):
         with tab:
-            title = f"Top tracks, {charts.SHORT_RANGE_LABELS[name]}"
+            title = f"Top tracks, {charts.short_range_label(profile, name)}"
             tracks = profile.ranges[name].tracks[:TOP_TRACKS]
             st.plotly_chart(charts.track_bars(tracks, title), key=f"tracks_{name}")
 

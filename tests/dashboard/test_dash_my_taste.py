@@ -89,7 +89,7 @@ def test_an_uploaded_history_shows_its_top_tracks_and_minutes_listened(app) -> N
     recent_minutes = round(sum(x.seconds * 1000 for x in recent) / 60_000)
     assert f"Last 4 weeks: {recent_minutes:,} minutes" in as_read(texts(at))
     assert "Top tracks" in [h.value for h in at.subheader]
-    for title, listens in (("Top tracks, 4 weeks", recent), ("Top tracks, long term", hx.LISTENING)):
+    for title, listens in (("Top tracks, 4 weeks", recent), ("Top tracks, all time", hx.LISTENING)):
         chart = figure_titled(at, title)["data"][0]
         assert {html.unescape(label).split(". ", 1)[1] for label in chart["y"]} == {x.track for x in listens}
         assert set(chart["text"]) == {x.artist for x in listens}
@@ -103,3 +103,17 @@ def test_a_history_whose_files_do_not_say_how_long_gets_no_minutes(app) -> None:
     assert "Minutes listened" not in [m.label for m in at.metric]
     assert "Minutes listened are unknown" in as_read(texts(at))
     assert "Top tracks" in [h.value for h in at.subheader]
+
+
+def test_a_historys_long_range_is_all_time_and_a_spotify_taste_s_about_a_year(app) -> None:
+    name, content, _ = hx.FORMATS["lastfm"]
+    history = upload_history(app(), [(name, content(), "text/csv")])
+    history.switch_page("pages/my_taste.py").run()
+    assert not history.exception
+    assert [t.label for t in history.tabs][:3] == ["last 4 weeks", "last 6 months", "all time"]
+    assert "Spotify's long term" not in texts(history)
+    persona = sign_in_as_persona(app(), PERSONA)
+    persona.switch_page("pages/my_taste.py").run()
+    assert not persona.exception
+    assert "about a year (Spotify's long term)" in [t.label for t in persona.tabs]
+    assert figure_titled(persona, "Top artists, about a year")
