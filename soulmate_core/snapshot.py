@@ -29,7 +29,7 @@ from soulmate_core.taste_rows import TasteRows
 
 log = logging.getLogger("soulmate.index")
 
-FORMAT = 8
+FORMAT = 9
 """Bumped whenever the file layout changes; an older file is rebuilt, never misread."""
 MIN_CLUSTERED = 2000
 """Below this many listeners a query scans everyone: exact, and still fast."""
