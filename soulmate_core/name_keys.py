@@ -12,8 +12,8 @@ name shown stays the one the listener's own source spelled. ``artist_key`` folds
   unless nothing is left before the credit. Names joined by "&", "and", "with", "x" or "+" are
   acts of their own ("Simon & Garfunkel", "Florence + the Machine").
 
-``genre_key`` folds case, width, spacing and Latin diacritics only: a genre is never featured and
-"the" means something in it.
+``genre_key`` folds case, width and spacing only: a genre is never featured, "the" means something
+in it, and it is shown by its key, so its accents stay.
 """
 
 from __future__ import annotations
@@ -54,13 +54,18 @@ def artist_key(name: str) -> str:
 
 @lru_cache(maxsize=1 << 12)
 def genre_key(name: str) -> str:
-    """The identity of a genre's name: case, width, spacing and Latin diacritics do not count."""
-    return _folded(name)
+    """The identity of a genre's name: case, width and spacing do not count. Accents stay: a genre
+    is shown by its key ("música popular brasileira")."""
+    return _spaced(name)
 
 
 def _folded(name: str) -> str:
-    text = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    text = _spaced(name)
     return text if text.isascii() else _latin_plain(text)
+
+
+def _spaced(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def _latin_plain(text: str) -> str:

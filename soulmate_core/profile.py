@@ -206,18 +206,6 @@ def derive_genre_weights(ranges: Iterable[RangeTaste]) -> dict[str, float]:
     return _normalised(totals)
 
 
-def genres_keyed(weights: Mapping[str, float]) -> dict[str, float]:
-    """Stored genre weights under today's ``genre_key``, so a profile saved before a key rule
-    changed meets newer ones on its genres; genres whose keys now agree are summed."""
-    if all(genre_key(name) == name for name in weights):
-        return dict(weights)
-    totals: dict[str, float] = {}
-    for name, weight in weights.items():
-        key = genre_key(name)
-        totals[key] = totals.get(key, 0.0) + weight
-    return _normalised(totals)
-
-
 def _normalised(weights: Mapping[str, float]) -> dict[str, float]:
     total = sum(weights.values())
     if total <= 0:

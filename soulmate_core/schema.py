@@ -32,7 +32,6 @@ from soulmate_core.profile import (
     Source,
     TasteProfile,
     TrackEntry,
-    genres_keyed,
 )
 from soulmate_core.scoring import Match, SharedItem
 from soulmate_core.text import clean_text
@@ -129,7 +128,7 @@ class ProfileOut(_Model):
                 )
                 for name, taste in self.ranges.items()
             },
-            genre_weights=genres_keyed(self.genre_weights),
+            genre_weights=dict(self.genre_weights),
             discoverable=self.discoverable,
             updated_at=self.updated_at,
             schema_version=self.schema_version,
