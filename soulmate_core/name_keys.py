@@ -4,13 +4,15 @@ Two names are one artist when their keys are equal, across every source and ever
 name shown stays the one the listener's own source spelled. ``artist_key`` folds:
 
 - case, width and spacing ("BJÖRK", "ｂｊｏｒｋ", "Björk");
-- diacritics on Latin letters, and the Latin letters without a decomposition that keyboards spell
-  without their stroke ("Beyoncé" and "Beyonce", "Motörhead", "MØ" and "MO", "Łona"). Marks on any
-  other script are letters of their own and stay: kana "ガ" is not "カ", Cyrillic "й" is not "и";
+- diacritics on Latin letters, and the Latin letters that keyboards often spell plain though they
+  have no decomposition: ø ł đ ð ħ ŧ ı æ œ þ ("Beyoncé" and "Beyonce", "Motörhead", "MØ" and "MO",
+  "Łona"; case folding already spells ß "ss"). Marks on any other script are letters of their own
+  and stay: kana "ガ" is not "カ", Cyrillic "й" is not "и", Greek keeps its accents;
 - a leading "The " ("The Beatles" and "Beatles"), unless the word "the" follows it ("The The");
 - a featured artist: "X feat. Y", "X ft. Y", "X featuring Y", "X (feat. Y)", "X [ft. Y]" are X,
-  unless nothing is left before the credit. Names joined by "&", "and", "with", "x" or "+" are
-  acts of their own ("Simon & Garfunkel", "Florence + the Machine").
+  unless nothing but "The" is left before the credit ("feat. Drake" stays whole). Names joined by
+  "&", "and", "with", "x" or "+" are acts of their own ("Simon & Garfunkel", "Florence + the
+  Machine"), and "Little Feat" credits no one.
 
 ``genre_key`` folds case, width and spacing only: a genre is never featured, "the" means something
 in it, and it is shown by its key, so its accents stay.
@@ -33,10 +35,9 @@ _LATIN = "[a-z\u00aa\u00ba\u00c0-\u02af\u1d00-\u1dbf\u1e00-\u1eff\u2c60-\u2c7f\u
 _MARKS = re.compile(_MARK)
 _LATIN_MARKS = re.compile(f"(?<={_LATIN}){_MARK}+")
 _THE = "the "
-_STROKED = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ŧ": "t", "ı": "i"} | {
-    "æ": "ae", "œ": "oe", "þ": "th"
-})  # fmt: skip
-_STROKED_LETTERS = re.compile("[øłđðħŧıæœþ]")
+_PLAIN = dict(zip("øłđðħŧı", "olddhti", strict=True)) | {"æ": "ae", "œ": "oe", "þ": "th"}
+_STROKED = str.maketrans(_PLAIN)
+_STROKED_LETTERS = re.compile(f"[{''.join(_PLAIN)}]")
 
 
 @lru_cache(maxsize=1 << 14)
