@@ -10,8 +10,9 @@
 - **The playlist seed.** The tracks the most members have among their top tracks first; then, to
   fill it, their other top tracks by artists the most members play; then by the group's share of
   listening. A track needs at least two members behind it, on the track or its artists. Tracks are
-  one track across members when their title and first artist agree (``artist_key``: case, width
-  and spacing aside); the first Spotify id any member has for it is kept.
+  one track across members when their title and first artist agree (``artist_key``: case, width,
+  spacing, Latin diacritics, a leading "The" and a featured credit aside); the first Spotify id any
+  member has for it is kept.
 
 Pure: profiles and a scoring function in, plain frozen data out.
 """

@@ -11,15 +11,14 @@ Its JSON shape, and the stored item ``{"user_id", "profile": {...}, "updated_at"
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any, Literal, get_args
 
 from soulmate_core.listening import ListeningSummary
+from soulmate_core.name_keys import artist_key as artist_key  # re-exported: every caller's way in
+from soulmate_core.name_keys import genre_key as genre_key
 from soulmate_core.text import clean_name, clean_text
 
 # "persona": a signed-in visitor's own copy of a demo persona (soulmate_app.flows.use_persona).
@@ -42,19 +41,6 @@ SOURCES: tuple[Source, ...] = get_args(Source)
 RANGES: tuple[RangeName, ...] = get_args(RangeName)
 SPOTIFY_RANGES: tuple[RangeName, ...] = ("short_term", "medium_term", "long_term")
 SCHEMA_VERSION = 2
-
-_SPACES = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=1 << 14)
-def artist_key(name: str) -> str:
-    """The identity of an artist name: case, width and spacing differences do not count. Cached
-    for the most recent names (a few MB): popular artists recur across a batch of profiles."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold()
-
-
-def genre_key(name: str) -> str:
-    return artist_key(name)
 
 
 def utc_now_iso() -> str:
@@ -170,7 +156,7 @@ def make_profile(
 
 def _cleaned(taste: RangeTaste) -> RangeTaste:
     return RangeTaste(
-        artists=tuple(
+        artists=_one_per_key(
             replace(a, name=clean_text(a.name), genres=tuple(clean_text(g) for g in a.genres))
             for a in taste.artists
         ),
@@ -178,6 +164,31 @@ def _cleaned(taste: RangeTaste) -> RangeTaste:
             replace(t, name=clean_text(t.name), artists=tuple(clean_text(a) for a in t.artists))
             for t in taste.tracks
         ),
+    )
+
+
+def _one_per_key(artists: Iterable[ArtistEntry]) -> tuple[ArtistEntry, ...]:
+    """One entry per ``artist_key``: spellings of one artist ("The Beatles", "Beatles") become the
+    first (heaviest) one's entry, with their weights summed, their genres joined and the ids it
+    lacked; then heaviest first again (a stable sort, so ties keep their order)."""
+    merged: dict[str, ArtistEntry] = {}
+    joined = False
+    for artist in artists:
+        key = artist_key(artist.name)
+        kept = merged.get(key)
+        merged[key] = artist if kept is None else _joined(kept, artist)
+        joined |= kept is not None
+    entries = tuple(merged.values())
+    return tuple(sorted(entries, key=lambda a: -a.weight)) if joined else entries
+
+
+def _joined(kept: ArtistEntry, other: ArtistEntry) -> ArtistEntry:
+    return replace(
+        kept,
+        weight=kept.weight + other.weight,
+        genres=tuple(dict.fromkeys((*kept.genres, *other.genres))),
+        spotify_id=kept.spotify_id or other.spotify_id,
+        mbid=kept.mbid or other.mbid,
     )
 
 

@@ -4,10 +4,15 @@ of several spellings, so listeners who love the same band match on it whatever t
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+from soulmate_adapters import open_store
 from soulmate_core import TasteProfile, match
+from soulmate_core.matcher import Matcher
+from soulmate_core.snapshot import Snapshot
 from soulmate_core.sources.history import profile_from_history, read_history
 from tests import history_fixtures as hx
+from tests.listeners import person
 
 BEYONCE = "Beyoncé"
 
@@ -80,7 +85,8 @@ def test_a_spotify_track_uri_joins_a_listenbrainz_spelling_to_the_spotify_artist
 def test_a_scrobble_exports_artist_ids_join_its_spellings() -> None:
     beatles = _listens("The Beatles", 4)
     no_article = [
-        hx.Listen("Beatles", x.track, x.album, x.ended - timedelta(days=40), x.seconds) for x in beatles
+        hx.Listen("ザ・ビートルズ", x.track, x.album, x.ended - timedelta(days=40), x.seconds)
+        for x in beatles
     ]
     header = ("uts", "utc_time", "artist", "artist_mbid", "album", "album_mbid", "track", "track_mbid")
     rows = [
@@ -93,6 +99,53 @@ def test_a_scrobble_exports_artist_ids_join_its_spellings() -> None:
 
 
 def test_without_ids_different_names_stay_different_artists() -> None:
-    csv = hx.lastfm_csv([*_listens("The Beatles", 4), *_listens("Beatles", 2, start_day=40)])
+    csv = hx.lastfm_csv([*_listens("The Beatles", 4), *_listens("ザ・ビートルズ", 2, start_day=40)])
     profile = _profile([("scrobbles.csv", csv)])
-    assert [a.name for a in profile.ranges["long_term"].artists] == ["The Beatles", "Beatles"]
+    assert [a.name for a in profile.ranges["long_term"].artists] == ["The Beatles", "ザ・ビートルズ"]
+
+
+def test_without_ids_spellings_of_one_key_are_one_artist_with_every_listen() -> None:
+    def profile_of(second_spelling: str) -> TasteProfile:
+        listens = [*_listens("The Beatles", 4), *_listens(second_spelling, 2, 40)]
+        return _profile([("scrobbles.csv", hx.lastfm_csv([*listens, *_listens("Solange", 5, 60)]))])
+
+    spelled_twice = profile_of("beatles").ranges["long_term"].artists
+    spelled_once = profile_of("The Beatles").ranges["long_term"].artists
+    assert [(a.name, a.weight) for a in spelled_twice] == [(a.name, a.weight) for a in spelled_once]
+    assert [a.name for a in spelled_twice] == ["The Beatles", "Solange"]
+
+
+def test_two_listeners_who_spell_their_artists_differently_match_on_them(tmp_path: Path) -> None:
+    mine_spelled = ["The Beatles", BEYONCE, "Daft Punk feat. Pharrell Williams"]
+    theirs_spelled = ["Beatles", "Beyonce", "Daft Punk"]
+    spotify = hx.as_json(hx.spotify_extended_rows(_played([*mine_spelled, "Little Simz"])))
+    lastfm = hx.lastfm_csv(_played([*theirs_spelled, "Solange"]))
+    mine = _profile([("Streaming_History_Audio_2026_0.json", spotify)], "spotify-listener")
+    theirs = _profile([("scrobbles.csv", lastfm)], "lastfm-listener")
+
+    found = match(mine, theirs)
+    assert found.shared_artist_count == 3
+    assert {s.name for s in found.shared_artists} == set(mine_spelled)  # each reads their own spelling
+    assert {s.name for s in match(theirs, mine).shared_artists} == set(theirs_spelled)
+
+    mine, theirs = mine.with_changes(discoverable=True), theirs.with_changes(discoverable=True)  # both opt in
+    others = listeners_of_other_scenes(30)
+    store = open_store(f"sqlite:///{tmp_path / 'soulmate.db'}")
+    store.put_many([mine, theirs, *others])
+    matcher = Matcher(store, Snapshot.build([mine, theirs, *others], "test"))
+    for me, other, spelled in ((mine, theirs, mine_spelled), (theirs, mine, theirs_spelled)):
+        best = matcher.top_k(me, 3)[0]
+        assert best.other_id == other.user_id
+        assert {s.name for s in best.shared_artists} == set(spelled)
+    store.close()
+
+
+def _played(artists: list[str]) -> list[hx.Listen]:
+    """Listens to ``artists``, the first the most."""
+    return [x for at, name in enumerate(artists) for x in _listens(name, 9 - 2 * at)]
+
+
+def listeners_of_other_scenes(count: int) -> list[TasteProfile]:
+    """Listeners who share artists among themselves and none with the two above."""
+    scenes = [[f"Scene {s} Band {a}" for a in range(12)] for s in range(3)]
+    return [person(f"other{i:02d}", scenes[i % 3][i % 5 : i % 5 + 6]) for i in range(count)]
