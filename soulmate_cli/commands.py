@@ -165,7 +165,8 @@ def _check_matches_args(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 def _seed_demo(args: argparse.Namespace, store: Store) -> int:
     if args.if_empty and next(iter(store.iter_all()), None) is not None:
-        print("the store already has profiles; not seeding")
+        service.teach_catalogue(store, demo_population(args.users))
+        print("the store already has profiles; not seeding (the artist catalogue knows the demo artists)")
         return 0
     written = service.save_profiles(store, demo_population(args.users))
     open_index(store, args.store).rebuild()

@@ -46,6 +46,12 @@ def save_profiles(store: Store, profiles: Iterable[TasteProfile]) -> int:
     return written
 
 
+def teach_catalogue(store: Store, profiles: Iterable[TasteProfile]) -> bool:
+    """Teach the artist catalogue the genres ``profiles`` name, without storing them: a store
+    seeded before it had a catalogue learns the demo artists' genres. False if the store refused."""
+    return _learn(store, catalogue.to_learn(profiles))
+
+
 def _lent(store: Store, profile: TasteProfile) -> tuple[TasteProfile, dict[str, catalogue.Genres]]:
     """The profile lent the catalogue's genres (one batched read), and what it teaches: its own
     genres, taken before any were lent."""

@@ -16,6 +16,7 @@ import pytest
 from soulmate_adapters import open_store
 from soulmate_core.demo import demo_population
 from soulmate_core.handles import DEVELOPMENT_KEY, alias
+from soulmate_core.profile import artist_key
 from soulmate_core.schema import ProfileOut
 from tests.cli_runner import run
 
@@ -270,6 +271,28 @@ def test_seed_demo_if_empty_leaves_imported_users_alone(
     assert run(capsys, "--store", store_url, "import-listens", str(listens))[0] == 0
     assert run(capsys, "--store", store_url, "seed-demo", "--if-empty")[0] == 0
     assert user_ids(store_url) == {"me"}
+
+
+def test_seed_demo_if_empty_teaches_a_store_seeded_before_the_catalogue_its_artists_genres(
+    capsys: pytest.CaptureFixture[str], store_url: str
+) -> None:
+    people = demo_population(15)
+    store = open_store(store_url)
+    store.put_many(people)  # as a store seeded before there was a catalogue: profiles, no genres learned
+    artists = {artist_key(a.name): a.genres for p in people for t in p.ranges.values() for a in t.artists}
+    assert store.genres_for(sorted(artists)) == {}
+    version = store.version()
+    store.close()
+
+    code, _, err = run(capsys, "--store", store_url, "seed-demo", "--users", "15", "--if-empty")
+    assert code == 0, err
+    assert user_ids(store_url) == {p.user_id for p in people}
+    store = open_store(store_url)
+    learned = store.genres_for(sorted(artists))
+    assert store.version() == version
+    store.close()
+    assert learned and all(tuple(learned[k]) == tuple(artists[k])[: len(learned[k])] for k in learned)
+    assert set(learned) == {k for k, genres in artists.items() if genres}
 
 
 def test_seed_demo_default_population(capsys: pytest.CaptureFixture[str], store_url: str) -> None:
