@@ -61,9 +61,14 @@ def _sign_in(page, key: str, name: str) -> None:
     expect(page.get_by_text(f"You are {name}")).to_be_visible(timeout=30_000)
 
 
-def _open(page, title: str, heading: str) -> None:
+def _open(page, title: str, heading: str, last: str | None = None) -> None:
+    """Open a page from the sidebar and wait until its script has run to the end (its ``last``
+    text drawn, the running indicator gone): a click before then can be undone by the rerun."""
     page.get_by_role("link", name=title, exact=True).click()
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=30_000)
+    if last is not None:
+        expect(page.get_by_text(last, exact=True).last).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
 
 
 def _wait_for_charts(page, count: int = 1) -> None:
@@ -82,7 +87,7 @@ def test_a_share_link_made_by_one_opens_the_comparison_for_another(server, chrom
         page = owner.new_page()
         page.goto(base + "/")
         _sign_in(page, ana_key, "Ana")
-        _open(page, "Compare", "Compare")
+        _open(page, "Compare", "Compare", last="Why this score")
         page.get_by_text("Your share link").click()
         page.get_by_role("button", name="Make my share link").click()
         expect(page.get_by_role("button", name="Stop sharing")).to_be_visible(timeout=30_000)
@@ -125,7 +130,7 @@ def test_a_pasted_code_compares_and_a_group_of_three_gets_its_heatmap(server, ch
         page = context.new_page()
         page.goto(base + "/")
         _sign_in(page, cy_key, "Cy")
-        _open(page, "Compare", "Compare")
+        _open(page, "Compare", "Compare", last="Why this score")
         page.get_by_label("Paste a share code or link", exact=True).fill(codes["Bo"])
         page.get_by_role("button", name="Compare with them").click()
         bo_seen = public_name(bo_id, "Bo", DEVELOPMENT_KEY)
