@@ -142,7 +142,11 @@ def unit_columns(
     weights: Mapping[str, float], columns: Mapping[str, int]
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """``unit_known`` as (columns, values)."""
-    known = unit_known(weights, columns)
+    return as_columns(unit_known(weights, columns))
+
+
+def as_columns(known: Mapping[int, float]) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """A row of column -> value (``unit_known``'s) as (columns, values)."""
     return np.fromiter(known.keys(), dtype=np.intp, count=len(known)), np.fromiter(
         known.values(), dtype=np.float64, count=len(known)
     )

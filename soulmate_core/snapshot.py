@@ -22,7 +22,7 @@ from soulmate_core.closeness import ScoreSpread
 from soulmate_core.errors import CorruptItemError
 from soulmate_core.population import Population, Taste, unit_known, unit_rows
 from soulmate_core.profile import TasteProfile, utc_now_iso
-from soulmate_core.related import projected_length, unit_columns
+from soulmate_core.related import as_columns, projected_length
 from soulmate_core.scoring import DEFAULT_BLEND, Blend
 from soulmate_core.sparse import NUMPY_PRODUCTS, Products, SparseRows, segment_sums
 from soulmate_core.taste_map import TasteMap
@@ -100,11 +100,7 @@ class Rows:
         for i, (_, taste) in enumerate(tastes.values()):
             if taste.latent is not None:
                 latent[i] = taste.latent
-                length[i] = projected_length(
-                    population,
-                    unit_columns(taste.artists, population.artist_columns),
-                    unit_columns(taste.genres, population.genre_columns),
-                )
+                length[i] = projected_length(population, as_columns(artists[i]), as_columns(genres[i]))
         return cls(
             tuple(tastes),
             tuple(name for name, _ in tastes.values()),
